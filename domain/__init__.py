@@ -1,0 +1,1 @@
+"""Domain rules of the customer master data. Nothing here knows about GraphQL or HTTP."""

@@ -1,0 +1,94 @@
+"""Addresses of a customer: the Empfängeradresse (DEFAULT) and invoice addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from domain.customer_fields import clean_address
+from domain.customers import get_customer
+from domain.errors import DomainError, not_found
+from models import Address, Customer
+from models.enums import AddressType
+
+
+async def get_address(organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
+    address = await Address.get_or_none(id=address_id, organization_id=organization_id)
+    if address is None:
+        raise not_found("Address")
+    return address
+
+
+async def _touch_customer(customer_id: uuid.UUID) -> None:
+    # Addresses are part of the customer: a change to one is a change of the customer.
+    await Customer.filter(id=customer_id).update(
+        version=F("version") + 1, updated_at=dt.datetime.now(dt.UTC)
+    )
+
+
+async def _make_default(address: Address) -> None:
+    await Address.filter(
+        customer_id=address.customer_id, type=address.type, is_default=True  # type: ignore[attr-defined]
+    ).exclude(id=address.id).update(is_default=False)
+    await Address.filter(id=address.id).update(is_default=True)
+
+
+async def create_address(
+    *,
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    address_type: AddressType,
+    set_as_default: bool,
+    fields: Mapping[str, Any],
+) -> Address:
+    cleaned, errors = clean_address(fields, "address")
+    customer = await get_customer(organization_id, customer_id)
+    if errors:
+        raise DomainError(errors)
+    async with in_transaction():
+        has_default = await Address.filter(
+            customer_id=customer.id, type=address_type, is_default=True
+        ).exists()
+        address = await Address.create(
+            organization_id=organization_id,
+            customer_id=customer.id,
+            type=address_type,
+            is_default=False,
+            **cleaned,
+        )
+        if set_as_default or not has_default:
+            await _make_default(address)
+        await _touch_customer(customer.id)
+    return await get_address(organization_id, address.id)
+
+
+async def update_address(
+    *, organization_id: uuid.UUID, address_id: uuid.UUID, fields: Mapping[str, Any]
+) -> Address:
+    """Edit in place: everything that points at this address sees the change."""
+    address = await get_address(organization_id, address_id)
+    # Postal code and country are checked together, whichever of the two changes.
+    context = {"country_code": address.country_code, "zip": address.zip}
+    cleaned, errors = clean_address(context | dict(fields), "address")
+    if errors:
+        raise DomainError(errors)
+    changed = {k: v for k, v in cleaned.items() if v != getattr(address, k)}
+    if changed:
+        async with in_transaction():
+            await Address.filter(id=address.id).update(**changed, updated_at=dt.datetime.now(dt.UTC))
+            await _touch_customer(address.customer_id)  # type: ignore[attr-defined]
+    return await get_address(organization_id, address_id)
+
+
+async def set_default_address(*, organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
+    address = await get_address(organization_id, address_id)
+    if not address.is_default:
+        async with in_transaction():
+            await _make_default(address)
+            await _touch_customer(address.customer_id)  # type: ignore[attr-defined]
+    return await get_address(organization_id, address_id)

@@ -1,0 +1,55 @@
+"""API keys: random bearer secrets shown once, stored as SHA-256 digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from models import ApiKey
+from models.enums import ApiKeyScope
+
+KEY_PREFIX = "ks_"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    id: uuid.UUID
+    organization_id: uuid.UUID
+    scope: ApiKeyScope
+    secret: str
+
+
+def digest(secret: str) -> str:
+    # A plain hash suffices: the key has 256 random bits, so there is nothing to brute-force.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def issue_key(*, organization_id: uuid.UUID, scope: ApiKeyScope) -> IssuedKey:
+    secret = KEY_PREFIX + secrets.token_urlsafe(32)
+    key = await ApiKey.create(
+        organization_id=organization_id,
+        prefix=secret[:11],
+        key_hash=digest(secret),
+        scope=scope,
+    )
+    return IssuedKey(id=key.id, organization_id=organization_id, scope=scope, secret=secret)
+
+
+async def revoke_key(key_id: uuid.UUID) -> bool:
+    updated = await ApiKey.filter(id=key_id, revoked_at__isnull=True).update(
+        revoked_at=dt.datetime.now(dt.UTC)
+    )
+    return updated == 1
+
+
+async def find_active_key(secret: str) -> ApiKey | None:
+    if not secret.startswith(KEY_PREFIX) or len(secret) > 128:
+        return None
+    return (
+        await ApiKey.filter(key_hash=digest(secret), revoked_at__isnull=True)
+        .select_related("organization")
+        .first()
+    )

@@ -1,0 +1,159 @@
+"""The customer overview: filtering, sorting and keyset pagination.
+
+Cursors carry the sort value and the id of an edge, so a page starts exactly after
+the last row seen, even while customers are created or deleted in between (offset
+cursors would skip or repeat rows then).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from models import Customer
+from models.enums import CustomerStatus, CustomerType
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+MAX_SEARCH_LENGTH = 255
+
+
+class StatusFilter(StrEnum):
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+    ALL = "ALL"
+
+
+class SortField(StrEnum):
+    CREATED_AT = "created_at"
+    CUSTOMER_NUMBER = "customer_number"
+    DISPLAY_NAME = "display_name"
+
+
+class PaginationError(ValueError):
+    """Arguments a client must fix; reported as a top-level error, like other limits."""
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerFilter:
+    search: str | None = None
+    status: StatusFilter = StatusFilter.ACTIVE
+    type: CustomerType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    customers: list[Customer]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> QuerySet[Customer]:
+    query = Customer.filter(organization_id=organization_id)
+    if customer_filter.status is not StatusFilter.ALL:
+        query = query.filter(status=CustomerStatus(customer_filter.status.value))
+    if customer_filter.type is not None:
+        query = query.filter(type=customer_filter.type)
+    search = (customer_filter.search or "").strip()
+    if search:
+        if len(search) > MAX_SEARCH_LENGTH:
+            raise PaginationError(f"search is limited to {MAX_SEARCH_LENGTH} characters")
+        query = query.filter(
+            Q(display_name__icontains=search)
+            | Q(company_name__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
+            | Q(email__icontains=search)
+            | Q(customer_number__icontains=search)
+            | Q(datev_debtor_number__icontains=search)
+        )
+    return query
+
+
+def encode_cursor(customer: Customer, sort: SortField) -> str:
+    value = getattr(customer, sort.value)
+    raw = json.dumps([value.isoformat() if isinstance(value, dt.datetime) else value, str(customer.id)])
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _decode_cursor(cursor: str, sort: SortField) -> tuple[Any, uuid.UUID]:
+    try:
+        value, key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if sort is SortField.CREATED_AT:
+            value = dt.datetime.fromisoformat(value)
+        elif not isinstance(value, str):
+            raise ValueError(value)
+        return value, uuid.UUID(key)
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+        raise PaginationError("The cursor is not valid for this sort order.") from None
+
+
+def _beyond(cursor: str, sort: SortField, descending: bool) -> Q:
+    """Rows that come after the cursor in (sort, id) order."""
+    value, key = _decode_cursor(cursor, sort)
+    op = "lt" if descending else "gt"
+    return Q(**{f"{sort.value}__{op}": value}) | Q(**{sort.value: value, f"id__{op}": key})
+
+
+def _check_window(window: Window) -> None:
+    if window.first is not None and window.last is not None:
+        raise PaginationError("Pass either first or last, not both.")
+    for name in ("first", "last"):
+        size = getattr(window, name)
+        if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
+            raise PaginationError(f"{name} must be between 0 and {MAX_PAGE_SIZE}.")
+
+
+def _ordered(query: QuerySet[Customer], sort: SortField, descending: bool) -> QuerySet[Customer]:
+    sign = "-" if descending else ""
+    return query.order_by(f"{sign}{sort.value}", f"{sign}id")
+
+
+async def fetch_page(
+    query: QuerySet[Customer], window: Window, sort: SortField, descending: bool
+) -> Page:
+    _check_window(window)
+    backwards = window.last is not None or (window.before is not None and window.first is None)
+    requested = window.last if backwards else window.first
+    size = DEFAULT_PAGE_SIZE if requested is None else requested
+    # Walking backwards is walking forwards in the opposite order, then flipping the page.
+    direction = descending != backwards
+    cursor_from = window.before if backwards else window.after
+    cursor_to = window.after if backwards else window.before
+    page_query = query
+    if cursor_from is not None:
+        page_query = page_query.filter(_beyond(cursor_from, sort, direction))
+    if cursor_to is not None:
+        page_query = page_query.filter(_beyond(cursor_to, sort, not direction))
+    rows = await _ordered(page_query, sort, direction).limit(size + 1)
+    has_more = len(rows) > size
+    rows = rows[:size]
+    has_before = False
+    if cursor_from is not None:
+        has_before = await query.filter(~_beyond(cursor_from, sort, direction)).exists()
+    if backwards:
+        rows.reverse()
+    return Page(
+        customers=rows,
+        cursors=[encode_cursor(row, sort) for row in rows],
+        has_next_page=has_before if backwards else has_more,
+        has_previous_page=has_more if backwards else has_before,
+    )

@@ -1,0 +1,245 @@
+"""Creating, changing, archiving and deleting customers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from domain.customer_fields import (
+    CUSTOMER_CLEANERS,
+    clean_address,
+    default_language,
+    display_name,
+    missing_required,
+)
+from domain.errors import DomainError, ErrorCode, FieldError, not_found
+from domain.numbers import allocate_number
+from domain.validation import clean_fields
+from models import Address, Customer, Organization
+from models.enums import AddressType, CustomerStatus, NumberRangeKind
+
+# Customer attributes a caller may change; the rest is kept by the rules.
+EDITABLE_FIELDS = tuple(CUSTOMER_CLEANERS)
+_MAX_UPDATE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerDraft:
+    """What a create request says; absent keys mean "not given"."""
+
+    fields: Mapping[str, Any]
+    address: Mapping[str, Any] | None = None
+    invoice_address: Mapping[str, Any] | None = None
+    datev: Mapping[str, Any] | None = None
+
+
+@dataclass(slots=True)
+class _Checked:
+    values: dict[str, Any]
+    errors: list[FieldError] = field(default_factory=list)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def get_customer(organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+    customer = await Customer.get_or_none(id=customer_id, organization_id=organization_id)
+    if customer is None:
+        raise not_found("Customer")
+    return customer
+
+
+async def _number_taken(
+    organization_id: uuid.UUID, column: str, value: str, exclude: uuid.UUID | None = None
+) -> bool:
+    query = Customer.filter(organization_id=organization_id, **{column: value})
+    if exclude is not None:
+        query = query.exclude(id=exclude)
+    return await query.exists()
+
+
+async def _uniqueness_errors(
+    organization_id: uuid.UUID, values: Mapping[str, Any], exclude: uuid.UUID | None = None
+) -> list[FieldError]:
+    errors = []
+    for column, label in (("customer_number", "customer number"), ("external_id", "external id")):
+        value = values.get(column)
+        if value is not None and await _number_taken(organization_id, column, value, exclude):
+            errors.append(
+                FieldError(ErrorCode.TAKEN, f"This {label} is already in use.", (column,))
+            )
+    return errors
+
+
+def _check_datev(organization: Organization, datev: Mapping[str, Any] | None) -> list[FieldError]:
+    if datev is not None and not organization.datev_enabled:
+        return [
+            FieldError(
+                ErrorCode.ADDON_NOT_ENABLED,
+                "The DATEV add-on is not enabled for this organization.",
+                ("datev",),
+            )
+        ]
+    return []
+
+
+def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
+    values, errors = clean_fields(draft.fields, CUSTOMER_CLEANERS)
+    checked = _Checked(values, errors)
+    checked.errors += missing_required(values)
+    address, address_errors = clean_address(draft.address or {}, "address")
+    invoice, invoice_errors = clean_address(draft.invoice_address or {}, "invoice_address")
+    checked.errors += address_errors + invoice_errors + _check_datev(organization, draft.datev)
+    values["_address"] = address
+    values["_invoice_address"] = invoice if draft.invoice_address is not None else None
+    return checked
+
+
+async def create_customer(*, organization: Organization, draft: CustomerDraft) -> Customer:
+    checked = _check_create(organization, draft)
+    values = checked.values
+    checked.errors += await _uniqueness_errors(organization.id, values)
+    if checked.errors:
+        raise DomainError(checked.errors)
+
+    address = values.pop("_address")
+    invoice_address = values.pop("_invoice_address")
+    country = address.get("country_code") or (invoice_address or {}).get("country_code")
+    values["language"] = values.get("language") or default_language(country)
+    values["currency_code"] = values.get("currency_code") or "EUR"
+    values["display_name"] = display_name(values)
+    try:
+        async with in_transaction():
+            if values.get("customer_number") is None:
+                values["customer_number"] = await allocate_number(
+                    organization.id, NumberRangeKind.CUSTOMER
+                )
+            if organization.datev_enabled and draft.datev is not None:
+                values["datev_debtor_number"] = (draft.datev.get("debtor_number")) or (
+                    await allocate_number(organization.id, NumberRangeKind.DATEV_DEBTOR)
+                )
+            customer = await Customer.create(organization_id=organization.id, **values)
+            await Address.create(
+                organization_id=organization.id,
+                customer_id=customer.id,
+                type=AddressType.DEFAULT,
+                is_default=True,
+                **address,
+            )
+            if invoice_address is not None:
+                await Address.create(
+                    organization_id=organization.id,
+                    customer_id=customer.id,
+                    type=AddressType.INVOICE,
+                    is_default=True,
+                    **invoice_address,
+                )
+    except IntegrityError:
+        # Lost a race against a concurrent create with the same number or external id.
+        taken = await _uniqueness_errors(organization.id, values)
+        raise DomainError(taken or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")]) from None
+    return customer
+
+
+async def update_customer(
+    *,
+    organization: Organization,
+    customer_id: uuid.UUID,
+    changes: Mapping[str, Any],
+    expected_version: int | None = None,
+    datev: Mapping[str, Any] | None = None,
+) -> Customer:
+    """Apply the given fields (None clears); absent fields stay as they are.
+
+    The write is a compare-and-set on `version` in the database, so a concurrent
+    change between our read and our write is never overwritten.
+    """
+    cleaned, errors = clean_fields(changes, CUSTOMER_CLEANERS)
+    errors += _check_datev(organization, datev)
+    for _ in range(_MAX_UPDATE_ATTEMPTS):
+        current = await get_customer(organization.id, customer_id)
+        if expected_version is not None and expected_version != current.version:
+            raise _conflict(current.version)
+        merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | cleaned
+        if datev is not None and organization.datev_enabled and "debtor_number" in datev:
+            merged["datev_debtor_number"] = datev["debtor_number"]
+        problems = errors + missing_required(merged)
+        new_values = {k: v for k, v in cleaned.items() if v != getattr(current, k)}
+        problems += await _uniqueness_errors(organization.id, new_values, current.id)
+        if problems:
+            raise DomainError(problems)
+        merged["display_name"] = display_name(merged)
+        changed = {k: v for k, v in merged.items() if v != getattr(current, k)}
+        if not changed:
+            return current
+        try:
+            updated = await Customer.filter(
+                id=current.id, organization_id=organization.id, version=current.version
+            ).update(**changed, version=F("version") + 1, updated_at=_now())
+        except IntegrityError:
+            raise DomainError(
+                await _uniqueness_errors(organization.id, changed, current.id)
+                or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")]
+            ) from None
+        if updated == 1:
+            return await get_customer(organization.id, customer_id)
+        if expected_version is not None:
+            raise _conflict(current.version + 1)
+    raise _conflict(None)
+
+
+def _conflict(version: int | None) -> DomainError:
+    detail = f" (it is at version {version} now)" if version is not None else ""
+    return DomainError.single(
+        ErrorCode.CONFLICT,
+        f"The customer was changed by someone else{detail}. Reload it and try again.",
+        ("expected_version",),
+    )
+
+
+async def _set_status(
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    *,
+    to: CustomerStatus,
+    archived_at: dt.datetime | None,
+) -> Customer:
+    came_from = CustomerStatus.ARCHIVED if to is CustomerStatus.ACTIVE else CustomerStatus.ACTIVE
+    updated = await Customer.filter(
+        id=customer_id, organization_id=organization_id, status=came_from
+    ).update(status=to, archived_at=archived_at, version=F("version") + 1, updated_at=_now())
+    customer = await get_customer(organization_id, customer_id)
+    if updated == 0:
+        if to is CustomerStatus.ARCHIVED:
+            raise DomainError.single(
+                ErrorCode.ALREADY_ARCHIVED, "The customer is already archived.", ("id",)
+            )
+        raise DomainError.single(ErrorCode.NOT_ARCHIVED, "The customer is not archived.", ("id",))
+    return customer
+
+
+async def archive_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+    return await _set_status(
+        organization_id, customer_id, to=CustomerStatus.ARCHIVED, archived_at=_now()
+    )
+
+
+async def restore_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+    return await _set_status(organization_id, customer_id, to=CustomerStatus.ACTIVE, archived_at=None)
+
+
+async def delete_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID:
+    """Delete irreversibly; its addresses go with it (ON DELETE CASCADE)."""
+    async with in_transaction():
+        customer = await get_customer(organization_id, customer_id)
+        await Address.filter(customer_id=customer.id).delete()
+        await Customer.filter(id=customer.id, organization_id=organization_id).delete()
+    return customer.id

@@ -1,0 +1,41 @@
+"""Enumerations stored as strings, shared by models, domain rules and the API."""
+
+from enum import StrEnum
+
+
+class ApiKeyScope(StrEnum):
+    READ = "read"
+    WRITE = "write"
+
+
+class CustomerType(StrEnum):
+    PERSON = "PERSON"  # Privatperson
+    COMPANY = "COMPANY"  # Unternehmen
+
+
+class CustomerStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+
+
+class Language(StrEnum):
+    DE = "DE"
+    EN = "EN"
+
+
+class AddressType(StrEnum):
+    DEFAULT = "DEFAULT"  # Standard-Kundenadresse / Empfängeradresse
+    INVOICE = "INVOICE"  # Rechnungsadresse
+
+
+class PaymentMethodType(StrEnum):
+    INVOICE = "INVOICE"
+    SEPA_DEBIT = "SEPA_DEBIT"
+    CARD = "CARD"
+    PAYPAL = "PAYPAL"
+    BANK_TRANSFER = "BANK_TRANSFER"
+
+
+class NumberRangeKind(StrEnum):
+    CUSTOMER = "CUSTOMER"
+    DATEV_DEBTOR = "DATEV_DEBTOR"

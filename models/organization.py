@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tortoise import fields
+from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from models.api_key import ApiKey
+    from models.customer import Customer
+
+
+class Organization(Model):
+    """A tenant: every customer, address and key belongs to exactly one."""
+
+    id = fields.UUIDField(primary_key=True)
+    name = fields.CharField(max_length=255)
+    datev_enabled = fields.BooleanField(
+        default=False, description="DATEV add-on, switched on by the operator"
+    )
+    customers_read_only = fields.BooleanField(
+        default=False,
+        description="Schreibgeschützte Kunden: web-app users may not write customers",
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    api_keys: fields.ReverseRelation[ApiKey]
+    customers: fields.ReverseRelation[Customer]
+
+    class Meta:
+        table = "organizations"

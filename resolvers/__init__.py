@@ -1,0 +1,1 @@
+"""Thin resolvers: GraphQL input -> domain call -> payload."""

@@ -1,0 +1,114 @@
+"""Customer mutations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain import customers
+from domain.customer_fields import ADDRESS_CLEANERS
+from domain.customers import CustomerDraft
+from models.enums import CustomerType
+from resolvers.context import Info
+from resolvers.guards import require_write
+from resolvers.inputs import given, refuse_null, require_id, value_of
+from resolvers.payloads import refusals_as
+from schema.inputs import (
+    AddressInput,
+    CustomerCreateInput,
+    CustomerIdInput,
+    CustomerUpdateInput,
+    DatevInfoInput,
+)
+from schema.node import encode_id
+from schema.payloads import CustomerDeletePayload, CustomerPayload
+from schema.types.customer import Customer
+
+ADDRESS_FIELDS = tuple(ADDRESS_CLEANERS)
+CREATE_FIELDS = (
+    "customer_number",
+    "company_name",
+    "first_name",
+    "last_name",
+    "email",
+    "invoice_email",
+    "phone",
+    "language",
+    "currency_code",
+    "vat_id",
+    "commercial_register_court",
+    "commercial_register_number",
+    "external_id",
+    "default_payment_method",
+)
+UPDATE_FIELDS = (*CREATE_FIELDS, "type")
+NOT_CLEARABLE = ("customer_number", "type", "language", "currency_code")
+
+
+def address_fields(address: AddressInput | None) -> dict[str, Any] | None:
+    return None if address is None else given(address, ADDRESS_FIELDS)
+
+
+def datev_fields(datev: DatevInfoInput | None) -> dict[str, Any] | None:
+    return None if datev is None else {"debtor_number": value_of(datev.debtor_number)}
+
+
+@refusals_as(CustomerPayload)
+async def customer_create(info: Info, input: CustomerCreateInput) -> CustomerPayload:
+    require_write(info)
+    fields = given(input, CREATE_FIELDS) | {"type": CustomerType(input.type.value)}
+    draft = CustomerDraft(
+        fields=fields,
+        address=address_fields(value_of(input.address)),
+        invoice_address=address_fields(value_of(input.invoice_address)),
+        datev=datev_fields(value_of(input.datev)),
+    )
+    row = await customers.create_customer(
+        organization=info.context.principal.organization, draft=draft
+    )
+    return CustomerPayload(customer=Customer.from_model(row))
+
+
+@refusals_as(CustomerPayload)
+async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPayload:
+    require_write(info)
+    customer_id = require_id(input.id, "Customer")
+    changes = given(input, UPDATE_FIELDS)
+    refuse_null(changes, NOT_CLEARABLE)
+    row = await customers.update_customer(
+        organization=info.context.principal.organization,
+        customer_id=customer_id,
+        changes=changes,
+        expected_version=value_of(input.expected_version),
+        datev=datev_fields(value_of(input.datev)),
+    )
+    return CustomerPayload(customer=Customer.from_model(row))
+
+
+@refusals_as(CustomerPayload)
+async def customer_archive(info: Info, input: CustomerIdInput) -> CustomerPayload:
+    require_write(info)
+    row = await customers.archive_customer(
+        organization_id=info.context.principal.organization_id,
+        customer_id=require_id(input.id, "Customer"),
+    )
+    return CustomerPayload(customer=Customer.from_model(row))
+
+
+@refusals_as(CustomerPayload)
+async def customer_restore(info: Info, input: CustomerIdInput) -> CustomerPayload:
+    require_write(info)
+    row = await customers.restore_customer(
+        organization_id=info.context.principal.organization_id,
+        customer_id=require_id(input.id, "Customer"),
+    )
+    return CustomerPayload(customer=Customer.from_model(row))
+
+
+@refusals_as(CustomerDeletePayload)
+async def customer_delete(info: Info, input: CustomerIdInput) -> CustomerDeletePayload:
+    require_write(info)
+    deleted = await customers.delete_customer(
+        organization_id=info.context.principal.organization_id,
+        customer_id=require_id(input.id, "Customer"),
+    )
+    return CustomerDeletePayload(deleted_customer_id=encode_id("Customer", deleted))

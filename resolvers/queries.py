@@ -1,0 +1,92 @@
+"""Query fields: node, customer, customers, organization."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.customer_listing import (
+    CustomerFilter as ListFilter,
+)
+import strawberry
+
+from domain.customer_listing import (
+    PaginationError,
+    SortField,
+    StatusFilter,
+    Window,
+    fetch_page,
+    filtered,
+)
+from models.enums import CustomerType
+from resolvers.context import Info
+from resolvers.errors import ClientError
+from resolvers.inputs import value_of
+from schema.inputs import CustomerFilter, CustomerSort
+from schema.node import Node, decode_any_id, decode_id
+from schema.types.address import Address
+from schema.types.customer import Customer
+from schema.types.customer_connection import CustomerConnection
+from schema.types.jobs import ExportJob
+from schema.types.organization import Organization
+
+
+async def node(info: Info, id: strawberry.ID) -> Node | None:
+    decoded = decode_any_id(id)
+    if decoded is None:
+        return None
+    type_name, pk = decoded
+    loaders = info.context.loaders
+    if type_name == "Customer":
+        customer = await loaders.customer_by_id.load(pk)
+        return Customer.from_model(customer) if customer else None
+    if type_name == "Address":
+        address = await loaders.address_by_id.load(pk)
+        return Address.from_model(address) if address else None
+    if type_name == "Organization" and pk == info.context.principal.organization_id:
+        return Organization.from_model(info.context.principal.organization)
+    return None
+
+
+async def customer(info: Info, id: strawberry.ID) -> Customer | None:
+    pk = decode_id(id, "Customer")
+    if pk is None:
+        return None
+    row = await info.context.loaders.customer_by_id.load(pk)
+    return Customer.from_model(row) if row else None
+
+
+async def customers(
+    info: Info,
+    first: int | None = None,
+    after: str | None = None,
+    last: int | None = None,
+    before: str | None = None,
+    filter: CustomerFilter | None = None,
+    sort: CustomerSort | None = None,
+) -> CustomerConnection:
+    list_filter = ListFilter()
+    if filter is not None:
+        status = value_of(filter.status, StatusFilter.ACTIVE.value)
+        customer_type = value_of(filter.type)
+        list_filter = ListFilter(
+            search=value_of(filter.search),
+            status=StatusFilter(status),
+            type=CustomerType(customer_type) if customer_type else None,
+        )
+    sort_field = SortField[sort.field.value] if sort else SortField.CREATED_AT
+    descending = sort is not None and value_of(sort.direction) == "DESC"
+    try:
+        matching = filtered(info.context.principal.organization_id, list_filter)
+        page = await fetch_page(matching, Window(first, after, last, before), sort_field, descending)
+    except PaginationError as error:
+        raise ClientError(str(error)) from None
+    return CustomerConnection.from_page(page, matching)
+
+
+async def organization(info: Info) -> Organization:
+    return Organization.from_model(info.context.principal.organization)
+
+
+async def export_job(info: Info, id: strawberry.ID) -> ExportJob | None:
+    # Exports are not built yet, so no id names one.
+    return None

@@ -1,0 +1,125 @@
+"""The GraphQL schema: root types assembled from the resolvers, plus protective limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.types import ExecutionContext
+
+from resolvers import addresses, customers, not_built, queries
+from schema.masking import MaskUnexpectedErrors
+from schema.node import Node
+from schema.payloads import (
+    AddressPayload,
+    CustomerDeletePayload,
+    CustomerPayload,
+    CustomersExportPayload,
+    CustomersImportPayload,
+    InvoicePayload,
+    OrderPayload,
+    PaymentPayload,
+    SubscriptionPayload,
+)
+from schema.types.address import Address
+from schema.types.billing import Invoice, Order, Payment, Subscription
+from schema.types.customer import Customer
+from schema.types.customer_connection import CustomerConnection
+from schema.types.jobs import ExportJob
+from schema.types.organization import Organization
+
+MAX_DEPTH = 10
+MAX_ALIASES = 30
+MAX_TOKENS = 5000
+
+
+@strawberry.type
+class Query:
+    node: Node | None = strawberry.field(resolver=queries.node)
+    customer: Customer | None = strawberry.field(resolver=queries.customer)
+    customers: CustomerConnection = strawberry.field(resolver=queries.customers)
+    export_job: ExportJob | None = strawberry.field(resolver=queries.export_job)
+    organization: Organization = strawberry.field(resolver=queries.organization)
+
+
+@strawberry.type
+class Mutation:
+    customer_create: CustomerPayload = strawberry.mutation(resolver=customers.customer_create)
+    customer_update: CustomerPayload = strawberry.mutation(resolver=customers.customer_update)
+    customer_archive: CustomerPayload = strawberry.mutation(resolver=customers.customer_archive)
+    customer_restore: CustomerPayload = strawberry.mutation(resolver=customers.customer_restore)
+    customer_delete: CustomerDeletePayload = strawberry.mutation(
+        resolver=customers.customer_delete,
+        description=(
+            "Irreversible. Refused with HAS_* codes while the customer has active subscriptions, "
+            "invoices, completed orders or payments."
+        ),
+    )
+    address_create: AddressPayload = strawberry.mutation(resolver=addresses.address_create)
+    address_update: AddressPayload = strawberry.mutation(
+        resolver=addresses.address_update,
+        description=(
+            "Edits in place: subscriptions that selected this address, or that use the default "
+            "it is, see the change."
+        ),
+    )
+    address_set_default: AddressPayload = strawberry.mutation(
+        resolver=addresses.address_set_default
+    )
+    customers_export: CustomersExportPayload = strawberry.mutation(
+        resolver=not_built.customers_export,
+        description=(
+            "Starts an export of the organization's customers; poll exportJob(id) until "
+            "COMPLETED, then download url."
+        ),
+    )
+    customers_import: CustomersImportPayload = strawberry.mutation(
+        resolver=not_built.customers_import
+    )
+    subscription_create: SubscriptionPayload = strawberry.mutation(
+        resolver=not_built.subscription_create
+    )
+    subscription_cancel: SubscriptionPayload = strawberry.mutation(
+        resolver=not_built.subscription_cancel
+    )
+    order_create: OrderPayload = strawberry.mutation(resolver=not_built.order_create)
+    order_complete: OrderPayload = strawberry.mutation(resolver=not_built.order_complete)
+    invoice_create: InvoicePayload = strawberry.mutation(resolver=not_built.invoice_create)
+    payment_create: PaymentPayload = strawberry.mutation(resolver=not_built.payment_create)
+
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # Unexpected errors are logged, with the request id, where they are masked.
+        return None
+
+
+def build_schema() -> Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[Address, Subscription, Order, Invoice, Payment],
+        extensions=[
+            MaskUnexpectedErrors,
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            ParserCache,
+            ValidationCache,
+        ],
+    )
+
+
+schema = build_schema()
+
+__all__: list[Any] = ["Schema", "build_schema", "schema"]

@@ -1,0 +1,120 @@
+"""GraphQL enums. Values equal the stored model enum values, so mapping is by value."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum
+class CustomerType(Enum):
+    PERSON = strawberry.enum_value("PERSON", description="Privatperson")
+    COMPANY = strawberry.enum_value("COMPANY", description="Unternehmen")
+
+
+@strawberry.enum
+class CustomerStatus(Enum):
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+
+
+@strawberry.enum
+class Language(Enum):
+    DE = "DE"
+    EN = "EN"
+
+
+@strawberry.enum
+class AddressType(Enum):
+    DEFAULT = strawberry.enum_value(
+        "DEFAULT", description="Standard-Kundenadresse / Empfängeradresse"
+    )
+    INVOICE = strawberry.enum_value(
+        "INVOICE", description="Rechnungsadresse (abweichende Rechnungsdaten)"
+    )
+
+
+@strawberry.enum
+class PaymentMethodType(Enum):
+    INVOICE = "INVOICE"
+    SEPA_DEBIT = "SEPA_DEBIT"
+    CARD = "CARD"
+    PAYPAL = "PAYPAL"
+    BANK_TRANSFER = "BANK_TRANSFER"
+
+
+@strawberry.enum
+class UserErrorCode(Enum):
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    TOO_LONG = "TOO_LONG"
+    TAKEN = "TAKEN"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
+    NUMBER_RANGE_EXHAUSTED = "NUMBER_RANGE_EXHAUSTED"
+    ADDON_NOT_ENABLED = "ADDON_NOT_ENABLED"
+    READ_ONLY = "READ_ONLY"
+    HAS_ACTIVE_SUBSCRIPTIONS = "HAS_ACTIVE_SUBSCRIPTIONS"
+    HAS_INVOICES = "HAS_INVOICES"
+    HAS_COMPLETED_ORDERS = "HAS_COMPLETED_ORDERS"
+    HAS_PAYMENTS = "HAS_PAYMENTS"
+    ALREADY_ARCHIVED = "ALREADY_ARCHIVED"
+    NOT_ARCHIVED = "NOT_ARCHIVED"
+    FORBIDDEN = "FORBIDDEN"
+
+
+@strawberry.enum
+class CustomerStatusFilter(Enum):
+    ACTIVE = "ACTIVE"
+    ARCHIVED = "ARCHIVED"
+    ALL = "ALL"
+
+
+@strawberry.enum
+class CustomerSortField(Enum):
+    CREATED_AT = "CREATED_AT"
+    CUSTOMER_NUMBER = "CUSTOMER_NUMBER"
+    DISPLAY_NAME = "DISPLAY_NAME"
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.enum
+class ExportFormat(Enum):
+    XLSX = "XLSX"
+
+
+@strawberry.enum
+class JobStatus(Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+@strawberry.enum
+class SubscriptionStatus(Enum):
+    ACTIVE = "ACTIVE"
+    CANCELLED = "CANCELLED"
+
+
+@strawberry.enum
+class OrderStatus(Enum):
+    OPEN = "OPEN"
+    COMPLETED = "COMPLETED"
+
+
+@strawberry.enum
+class ImportMode(Enum):
+    UPSERT = strawberry.enum_value(
+        "UPSERT", description="Rows whose customerNumber or externalId exists update that customer."
+    )
+    CREATE_ONLY = strawberry.enum_value(
+        "CREATE_ONLY", description="Any row matching an existing customer is an error."
+    )

@@ -1,0 +1,40 @@
+"""Bugs reach clients as a masked error with a request id; the details go to the log."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from resolvers.errors import ClientError
+
+logger = logging.getLogger("kundenstamm.errors")
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    # Errors without a path come from parsing, validation or variable coercion: the
+    # client's own mistake, safe and useful to show. With a path, only our ClientError is.
+    if error.path is None:
+        return False
+    return not isinstance(error.original_error, ClientError) and not isinstance(
+        error, ClientError
+    )
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        request_id = getattr(self.execution_context.context, "request_id", None)
+        original = error.original_error or error
+        logger.error(
+            "unexpected error in request %s at %s",
+            request_id,
+            ".".join(str(part) for part in error.path or ()),
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+        return masked

@@ -1,0 +1,66 @@
+"""Mutation payloads: the result, or userErrors saying why there is none."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.errors import UserError
+from schema.types.address import Address
+from schema.types.billing import Invoice, Order, Payment, Subscription
+from schema.types.customer import Customer
+from schema.types.jobs import ExportJob, ImportResult
+
+
+@strawberry.type
+class CustomerPayload:
+    customer: Customer | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CustomerDeletePayload:
+    deleted_customer_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class AddressPayload:
+    address: Address | None = None
+    customer: Customer | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class SubscriptionPayload:
+    subscription: Subscription | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class InvoicePayload:
+    invoice: Invoice | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PaymentPayload:
+    payment: Payment | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CustomersExportPayload:
+    export_job: ExportJob | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CustomersImportPayload:
+    result: ImportResult | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import TYPE_CHECKING, Annotated, Self
+
+import strawberry
+
+from domain.customer_addresses import default_address, invoice_address
+from models import Customer as CustomerRow
+from resolvers.context import Info
+from schema.enums import CustomerStatus, CustomerType, Language, PaymentMethodType, UserErrorCode
+from schema.node import Node, encode_id
+from schema.types.address import Address
+
+if TYPE_CHECKING:
+    from schema.types.billing import Subscription
+
+
+@strawberry.type
+class DatevInfo:
+    debtor_number: str | None = strawberry.field(
+        description=(
+            "DATEV-Debitorennummer: digits only, Sachkontenlänge + 1 digits, first digit 1-6."
+        )
+    )
+
+
+@strawberry.type
+class PaymentMethod:
+    type: PaymentMethodType
+    is_default: bool
+
+
+@strawberry.type
+class DeletionBlocker:
+    code: UserErrorCode
+    count: int
+
+
+@strawberry.type
+class Customer(Node):
+    id: strawberry.ID
+    customer_number: str
+    type: CustomerType
+    status: CustomerStatus
+    display_name: str = strawberry.field(
+        description="Company name for companies, 'first last' for persons."
+    )
+    company_name: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None = strawberry.field(description="Kunden-E-Mail-Adresse")
+    differing_invoice_email: str | None = strawberry.field(
+        description="The differing billing e-mail as entered; null when invoices go to email."
+    )
+    phone: str | None
+    language: Language
+    currency_code: str = strawberry.field(description="ISO 4217")
+    vat_id: str | None
+    commercial_register_court: str | None
+    commercial_register_number: str | None
+    external_id: str | None = strawberry.field(
+        description="The caller's own key for this customer (unique per organization)."
+    )
+    version: int = strawberry.field(
+        description="Incremented on every change; pass it as expectedVersion to avoid lost updates."
+    )
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    archived_at: dt.datetime | None
+    pk: strawberry.Private[uuid.UUID]
+    debtor_number: strawberry.Private[str | None]
+    payment_method: strawberry.Private[PaymentMethodType | None]
+
+    @classmethod
+    def from_model(cls, row: CustomerRow) -> Self:
+        return cls(
+            id=encode_id("Customer", row.id),
+            customer_number=row.customer_number,
+            type=CustomerType(row.type.value),
+            status=CustomerStatus(row.status.value),
+            display_name=row.display_name,
+            company_name=row.company_name,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            email=row.email,
+            differing_invoice_email=row.invoice_email,
+            phone=row.phone,
+            language=Language(row.language.value),
+            currency_code=row.currency_code,
+            vat_id=row.vat_id,
+            commercial_register_court=row.commercial_register_court,
+            commercial_register_number=row.commercial_register_number,
+            external_id=row.external_id,
+            version=row.version,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            archived_at=row.archived_at,
+            pk=row.id,
+            debtor_number=row.datev_debtor_number,
+            payment_method=(
+                PaymentMethodType(row.default_payment_method.value)
+                if row.default_payment_method is not None
+                else None
+            ),
+        )
+
+    @strawberry.field(
+        description=(
+            "Rechnungs-E-Mail-Adresse; falls back to email when no differing billing e-mail is set."
+        )
+    )
+    def invoice_email(self) -> str | None:
+        return self.differing_invoice_email or self.email
+
+    @strawberry.field(
+        description=(
+            "Standard-Kundenadresse (Empfängeradresse). "
+            "Always present: created empty when none was given."
+        )
+    )
+    async def default_address(self, info: Info) -> Address:
+        addresses = await info.context.loaders.addresses_by_customer.load(self.pk)
+        return Address.from_model(default_address(addresses))
+
+    @strawberry.field(
+        description=(
+            "Standard-Rechnungsadresse: the default INVOICE address, "
+            "or defaultAddress when there is none."
+        )
+    )
+    async def invoice_address(self, info: Info) -> Address:
+        addresses = await info.context.loaders.addresses_by_customer.load(self.pk)
+        return Address.from_model(invoice_address(addresses))
+
+    @strawberry.field(
+        description="The differing billing address (default INVOICE address), if any."
+    )
+    async def differing_invoice_address(self, info: Info) -> Address | None:
+        addresses = await info.context.loaders.addresses_by_customer.load(self.pk)
+        chosen = invoice_address(addresses)
+        return Address.from_model(chosen) if chosen is not default_address(addresses) else None
+
+    @strawberry.field
+    async def addresses(self, info: Info) -> list[Address]:
+        rows = await info.context.loaders.addresses_by_customer.load(self.pk)
+        return [Address.from_model(row) for row in rows]
+
+    @strawberry.field(description="Null when the organization has not enabled the DATEV add-on.")
+    def datev(self, info: Info) -> DatevInfo | None:
+        if not info.context.principal.organization.datev_enabled:
+            return None
+        return DatevInfo(debtor_number=self.debtor_number)
+
+    @strawberry.field
+    def default_payment_method(self) -> PaymentMethod | None:
+        if self.payment_method is None:
+            return None
+        return PaymentMethod(type=self.payment_method, is_default=True)
+
+    @strawberry.field
+    async def subscriptions(
+        self, info: Info
+    ) -> list[Annotated[Subscription, strawberry.lazy("schema.types.billing")]]:
+        # Billing records are not stored yet, so no customer has subscriptions.
+        return []
+
+    @strawberry.field(
+        description="Why customerDelete would refuse now; empty when the customer can be deleted."
+    )
+    async def deletion_blockers(self, info: Info) -> list[DeletionBlocker]:
+        return []
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class CustomerEdge:
+    cursor: str
+    node: Customer

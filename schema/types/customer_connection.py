@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import strawberry
+from tortoise.queryset import QuerySet
+
+from domain.customer_listing import Page
+from models import Customer as CustomerRow
+from schema.types.customer import Customer, CustomerEdge, PageInfo
+
+
+@strawberry.type
+class CustomerConnection:
+    edges: list[CustomerEdge]
+    page_info: PageInfo
+    matching: strawberry.Private[QuerySet[CustomerRow]]
+
+    @classmethod
+    def from_page(cls, page: Page, matching: QuerySet[CustomerRow]) -> CustomerConnection:
+        return cls(
+            edges=[
+                CustomerEdge(cursor=cursor, node=Customer.from_model(row))
+                for row, cursor in zip(page.customers, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=page.cursors[0] if page.cursors else None,
+                end_cursor=page.cursors[-1] if page.cursors else None,
+            ),
+            matching=matching,
+        )
+
+    @strawberry.field
+    async def total_count(self) -> int:
+        # Counted only when asked for: most pages of an overview do not need it.
+        return await self.matching.count()

@@ -1,0 +1,52 @@
+"""Settings read from KUNDENSTAMM_* environment variables when the app is created."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SECRET_KEY = "development-only-secret-change-me"  # noqa: S105 (a placeholder, refused in production)
+ENVIRONMENTS = ("development", "production")
+
+
+class SettingsError(ValueError):
+    """The environment describes a configuration the server must not start with."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    secret_key: str = DEFAULT_SECRET_KEY
+    public_url: str = "http://127.0.0.1:8000"
+    environment: str = "development"
+    max_body_bytes: int = 1_048_576
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        default_db = f"sqlite://{Path.cwd() / 'kundenstamm.sqlite3'}"
+        settings = cls(
+            database_url=env.get("KUNDENSTAMM_DATABASE_URL", default_db),
+            secret_key=env.get("KUNDENSTAMM_SECRET_KEY", DEFAULT_SECRET_KEY),
+            public_url=env.get("KUNDENSTAMM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+            environment=env.get("KUNDENSTAMM_ENV", "development"),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.environment not in ENVIRONMENTS:
+            raise SettingsError(f"KUNDENSTAMM_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        if self.environment != "development":
+            if self.secret_key == DEFAULT_SECRET_KEY:
+                raise SettingsError(
+                    "KUNDENSTAMM_SECRET_KEY is the development default; set a secret of your own"
+                )
+            if len(self.secret_key) < 32:
+                raise SettingsError("KUNDENSTAMM_SECRET_KEY must be at least 32 characters long")
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment == "development"

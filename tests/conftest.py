@@ -1,0 +1,122 @@
+"""Fixtures: the real app over HTTP (httpx ASGITransport) on a real, freshly emptied database.
+
+SQLite by default. With KUNDENSTAMM_TEST_DATABASE_URL=postgres://... the same tests run
+against PostgreSQL. The schema always comes from the committed migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import urllib.parse
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+
+from app import create_app
+from database import apply_migrations
+from domain.organizations import create_organization
+from models.enums import ApiKeyScope
+from settings import Settings
+from tests.client import Api, Tenant
+
+POSTGRES_URL = os.environ.get("KUNDENSTAMM_TEST_DATABASE_URL")
+
+
+def _admin_dsn(url: str) -> tuple[str, str]:
+    parts = urllib.parse.urlsplit(url)
+    database = parts.path.lstrip("/")
+    admin = urllib.parse.urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    return admin, database
+
+
+async def _recreate_postgres_database(url: str) -> None:
+    admin, database = _admin_dsn(url)
+    connection = await asyncpg.connect(admin)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await connection.execute(f'CREATE DATABASE "{database}"')
+    finally:
+        await connection.close()
+
+
+async def _empty_postgres_tables(url: str) -> None:
+    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+            "AND tablename <> 'tortoise_migrations'"
+        )
+        names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+        await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database migrated once per session: a SQLite file to copy, or the PostgreSQL URL."""
+    import asyncio
+
+    if POSTGRES_URL:
+        asyncio.run(_recreate_postgres_database(POSTGRES_URL))
+        asyncio.run(apply_migrations(POSTGRES_URL))
+        yield POSTGRES_URL
+        return
+    template = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    asyncio.run(apply_migrations(f"sqlite://{template}"))
+    yield str(template)
+
+
+@pytest.fixture
+async def database_url(migrated_template: str, tmp_path: Path) -> str:
+    if POSTGRES_URL:
+        await _empty_postgres_tables(POSTGRES_URL)
+        return POSTGRES_URL
+    target = tmp_path / "kundenstamm.sqlite3"
+    shutil.copyfile(migrated_template, target)
+    return f"sqlite://{target}"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, public_url="http://testserver")
+
+
+@pytest.fixture
+async def api(settings: Settings) -> AsyncIterator[Api]:
+    """The app with its real lifespan (database opened as in production), over HTTP."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield Api(http)
+
+
+@pytest.fixture
+async def tenant(api: Api) -> Tenant:
+    organization, key = await create_organization(name="Muster GmbH")
+    return Tenant(api=api, organization_id=organization.id, key=key.secret)
+
+
+@pytest.fixture
+async def other_tenant(api: Api) -> Tenant:
+    organization, key = await create_organization(name="Andere AG")
+    return Tenant(api=api, organization_id=organization.id, key=key.secret)
+
+
+@pytest.fixture
+async def datev_tenant(api: Api) -> Tenant:
+    organization, key = await create_organization(name="Steuer KG", datev_enabled=True)
+    return Tenant(api=api, organization_id=organization.id, key=key.secret)
+
+
+@pytest.fixture
+async def read_only_key(tenant: Tenant) -> str:
+    from domain.api_keys import issue_key
+
+    key = await issue_key(organization_id=tenant.organization_id, scope=ApiKeyScope.READ)
+    return key.secret

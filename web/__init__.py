@@ -1,0 +1,1 @@
+"""HTTP edge: authentication, the GraphQL endpoint, request ids."""

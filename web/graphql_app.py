@@ -1,0 +1,65 @@
+"""The /graphql endpoint: Strawberry behind our authentication and request guards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from resolvers.context import Context
+from resolvers.loaders import Loaders
+from web.auth import authenticate
+
+def unauthorized() -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "Missing or invalid API key. Send 'Authorization: Bearer <key>'.",
+                    "extensions": {"code": "UNAUTHENTICATED"},
+                }
+            ]
+        },
+        status_code=401,
+        headers={"WWW-Authenticate": 'Bearer realm="kundenstamm"'},
+    )
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            # No subscriptions: refuse websockets instead of serving them unauthenticated.
+            await WebSocket(scope, receive, send).close(code=1008)
+            return
+        request = Request(scope, receive)
+        if self.should_render_graphql_ide(self.request_adapter_class(request)):
+            # The IDE page itself holds no data; the key is pasted into its headers.
+            await (await self.render_graphql_ide(request))(scope, receive, send)
+            return
+        principal = await authenticate(request)
+        if principal is None:
+            await unauthorized()(scope, receive, send)
+            return
+        scope.setdefault("state", {})["principal"] = principal
+        await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        principal = request.state.principal
+        return Context(
+            request=request,  # type: ignore[arg-type]
+            request_id=request.state.request_id,
+            principal=principal,
+            loaders=Loaders(organization_id=principal.organization_id),
+        )
+
+    def parse_json(self, data: str | bytes) -> Any:
+        parsed = super().parse_json(data)
+        # A body that is null, a number or a batch list is not a GraphQL request here.
+        if not isinstance(parsed, dict):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
