@@ -37,7 +37,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["GET", "POST"], max_body_size=settings.max_body_bytes),
+            Route(
+                "/graphql", graphql, methods=["GET", "POST"], max_body_size=settings.max_body_bytes
+            ),
             Route("/health", health, methods=["GET"]),
         ],
         middleware=[Middleware(RequestIdMiddleware)],

@@ -15,7 +15,11 @@ from tortoise import Tortoise
 
 from database import apply_migrations, tortoise_config
 from domain.api_keys import issue_key, revoke_key
-from domain.organizations import create_organization, ensure_default_organization, update_organization
+from domain.organizations import (
+    create_organization,
+    ensure_default_organization,
+    update_organization,
+)
 from models import Organization
 from models.enums import ApiKeyScope
 from settings import Settings, SettingsError
@@ -36,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     commands.add_parser("migrate", help="apply pending database migrations")
 
-    org = commands.add_parser("org", help="organizations").add_subparsers(dest="action", required=True)
+    org = commands.add_parser("org", help="organizations").add_subparsers(
+        dest="action", required=True
+    )
     org_create = org.add_parser("create", help="create an organization and its first API key")
     org_create.add_argument("--name", required=True)
     org_create.add_argument("--datev", action="store_true", help="enable the DATEV add-on")
@@ -46,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     org_update.add_argument("--datev", type=_on_off, metavar="on|off")
     org_update.add_argument("--customers-read-only", type=_on_off, metavar="on|off")
 
-    key = commands.add_parser("apikey", help="API keys").add_subparsers(dest="action", required=True)
+    key = commands.add_parser("apikey", help="API keys").add_subparsers(
+        dest="action", required=True
+    )
     key_create = key.add_parser("create", help="issue an API key (shown once)")
     key_create.add_argument("--org", required=True, type=uuid.UUID)
     key_create.add_argument("--scope", choices=[s.value for s in ApiKeyScope], default="write")
@@ -121,9 +129,9 @@ async def _prepare_serving(settings: Settings) -> None:
         key = await ensure_default_organization()
         if key is not None:
             print(
-                "Created the organization \"Default\". Its API key (write; shown only now):\n"
+                'Created the organization "Default". Its API key (write; shown only now):\n'
                 f"  {key.secret}\n"
-                "Paste it into GraphiQL's headers as {\"Authorization\": \"Bearer <key>\"}.",
+                'Paste it into GraphiQL\'s headers as {"Authorization": "Bearer <key>"}.',
                 flush=True,
             )
         return 0

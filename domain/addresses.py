@@ -32,9 +32,15 @@ async def _touch_customer(customer_id: uuid.UUID) -> None:
 
 
 async def _make_default(address: Address) -> None:
-    await Address.filter(
-        customer_id=address.customer_id, type=address.type, is_default=True  # type: ignore[attr-defined]
-    ).exclude(id=address.id).update(is_default=False)
+    await (
+        Address.filter(
+            customer_id=address.customer_id,
+            type=address.type,
+            is_default=True,
+        )
+        .exclude(id=address.id)
+        .update(is_default=False)
+    )
     await Address.filter(id=address.id).update(is_default=True)
 
 
@@ -80,8 +86,10 @@ async def update_address(
     changed = {k: v for k, v in cleaned.items() if v != getattr(address, k)}
     if changed:
         async with in_transaction():
-            await Address.filter(id=address.id).update(**changed, updated_at=dt.datetime.now(dt.UTC))
-            await _touch_customer(address.customer_id)  # type: ignore[attr-defined]
+            await Address.filter(id=address.id).update(
+                **changed, updated_at=dt.datetime.now(dt.UTC)
+            )
+            await _touch_customer(address.customer_id)
     return await get_address(organization_id, address_id)
 
 
@@ -90,5 +98,5 @@ async def set_default_address(*, organization_id: uuid.UUID, address_id: uuid.UU
     if not address.is_default:
         async with in_transaction():
             await _make_default(address)
-            await _touch_customer(address.customer_id)  # type: ignore[attr-defined]
+            await _touch_customer(address.customer_id)
     return await get_address(organization_id, address_id)

@@ -90,7 +90,9 @@ def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> Que
 
 def encode_cursor(customer: Customer, sort: SortField) -> str:
     value = getattr(customer, sort.value)
-    raw = json.dumps([value.isoformat() if isinstance(value, dt.datetime) else value, str(customer.id)])
+    raw = json.dumps(
+        [value.isoformat() if isinstance(value, dt.datetime) else value, str(customer.id)]
+    )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
 

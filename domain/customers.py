@@ -145,7 +145,9 @@ async def create_customer(*, organization: Organization, draft: CustomerDraft) -
     except IntegrityError:
         # Lost a race against a concurrent create with the same number or external id.
         taken = await _uniqueness_errors(organization.id, values)
-        raise DomainError(taken or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")]) from None
+        raise DomainError(
+            taken or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")]
+        ) from None
     return customer
 
 
@@ -233,7 +235,9 @@ async def archive_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID
 
 
 async def restore_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
-    return await _set_status(organization_id, customer_id, to=CustomerStatus.ACTIVE, archived_at=None)
+    return await _set_status(
+        organization_id, customer_id, to=CustomerStatus.ACTIVE, archived_at=None
+    )
 
 
 async def delete_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID:

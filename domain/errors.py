@@ -52,9 +52,7 @@ class DomainError(Exception):
         super().__init__("; ".join(f"{e.code}: {e.message}" for e in self.errors))
 
     @classmethod
-    def single(
-        cls, code: ErrorCode, message: str, field: FieldPath | None = None
-    ) -> DomainError:
+    def single(cls, code: ErrorCode, message: str, field: FieldPath | None = None) -> DomainError:
         return cls([FieldError(code, message, field)])
 
 

@@ -12,7 +12,9 @@ from models import Organization
 from models.enums import ApiKeyScope
 
 
-async def create_organization(*, name: str, datev_enabled: bool = False) -> tuple[Organization, IssuedKey]:
+async def create_organization(
+    *, name: str, datev_enabled: bool = False
+) -> tuple[Organization, IssuedKey]:
     """A new organization with its number ranges and a first `write` API key."""
     async with in_transaction():
         organization = await Organization.create(name=name, datev_enabled=datev_enabled)

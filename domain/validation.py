@@ -45,7 +45,9 @@ def text(value: str | None, *, max_length: int = MAX_TEXT_LENGTH) -> str | None:
     if len(value) > max_length:
         raise InvalidValue(ErrorCode.TOO_LONG, f"At most {max_length} characters.")
     if _CONTROL_CHARACTERS.search(value):
-        raise InvalidValue(ErrorCode.INVALID, "Control characters (line breaks, tabs) are not allowed.")
+        raise InvalidValue(
+            ErrorCode.INVALID, "Control characters (line breaks, tabs) are not allowed."
+        )
     return value
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,9 +17,11 @@ class Address(Model):
     organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name=False, on_delete=fields.RESTRICT
     )
+    organization_id: uuid.UUID
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "models.Customer", related_name="addresses", on_delete=fields.CASCADE
     )
+    customer_id: uuid.UUID
     type = fields.CharEnumField(AddressType, max_length=16)
     is_default = fields.BooleanField(default=False, description="The default of its type")
     company_name = fields.CharField(max_length=255, null=True)

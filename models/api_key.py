@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -14,6 +16,7 @@ class ApiKey(Model):
     organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name="api_keys", on_delete=fields.RESTRICT
     )
+    organization_id: uuid.UUID
     prefix = fields.CharField(max_length=16, description="First characters, to recognise a key")
     key_hash = fields.CharField(max_length=64, unique=True, description="SHA-256 hex of the key")
     scope = fields.CharEnumField(ApiKeyScope, max_length=8)

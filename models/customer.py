@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from tortoise import fields
@@ -19,11 +20,13 @@ class Customer(Model):
     organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name="customers", on_delete=fields.RESTRICT
     )
+    organization_id: uuid.UUID
     customer_number = fields.CharField(max_length=64, description="Kundennummer")
     type = fields.CharEnumField(CustomerType, max_length=16)
     status = fields.CharEnumField(CustomerStatus, max_length=16, default=CustomerStatus.ACTIVE)
     display_name = fields.CharField(
-        max_length=511, description="Company name or first and last name, kept for sorting and search"
+        max_length=511,
+        description="Company name or first and last name, kept for sorting and search",
     )
     company_name = fields.CharField(max_length=255, null=True)
     first_name = fields.CharField(max_length=255, null=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -14,6 +16,7 @@ class NumberRange(Model):
     organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
         "models.Organization", related_name=False, on_delete=fields.RESTRICT
     )
+    organization_id: uuid.UUID
     kind = fields.CharEnumField(NumberRangeKind, max_length=16)
     format = fields.CharField(max_length=64, description="e.g. K{number}")
     padding = fields.IntField(default=0, description="Zero padding of {number}")

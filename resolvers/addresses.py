@@ -18,7 +18,7 @@ from schema.types.customer import Customer
 
 
 async def _payload(info: Info, row: AddressRow) -> AddressPayload:
-    customer = await get_customer(info.context.principal.organization_id, row.customer_id)  # type: ignore[attr-defined]
+    customer = await get_customer(info.context.principal.organization_id, row.customer_id)
     return AddressPayload(address=Address.from_model(row), customer=Customer.from_model(customer))
 
 
@@ -28,7 +28,7 @@ async def address_create(info: Info, input: AddressCreateInput) -> AddressPayloa
     row = await addresses.create_address(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.customer_id, "Customer", "customer_id"),
-        address_type=AddressType(input.type.value),
+        address_type=AddressType[input.type.name],
         set_as_default=bool(value_of(input.set_as_default, False)),
         fields=given(input.address, ADDRESS_FIELDS),
     )

@@ -55,7 +55,7 @@ def datev_fields(datev: DatevInfoInput | None) -> dict[str, Any] | None:
 @refusals_as(CustomerPayload)
 async def customer_create(info: Info, input: CustomerCreateInput) -> CustomerPayload:
     require_write(info)
-    fields = given(input, CREATE_FIELDS) | {"type": CustomerType(input.type.value)}
+    fields = given(input, CREATE_FIELDS) | {"type": CustomerType[input.type.name]}
     draft = CustomerDraft(
         fields=fields,
         address=address_fields(value_of(input.address)),

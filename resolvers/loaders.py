@@ -32,7 +32,7 @@ class Loaders:
             organization_id=self.organization_id, customer_id__in=list(keys)
         ).order_by("created_at", "id")
         for row in rows:
-            grouped[row.customer_id].append(row)  # type: ignore[attr-defined]
+            grouped[row.customer_id].append(row)
         return [grouped[key] for key in keys]
 
     async def _customer_by_id(self, keys: Sequence[uuid.UUID]) -> list[Customer | None]:
@@ -44,6 +44,3 @@ class Loaders:
         rows = await Address.filter(organization_id=self.organization_id, id__in=list(keys))
         by_id = {row.id: row for row in rows}
         return [by_id.get(key) for key in keys]
-
-    def prime_customer(self, customer: Customer) -> None:
-        self.customer_by_id.clear(customer.id).prime(customer.id, customer)

@@ -18,7 +18,9 @@ P = ParamSpec("P")
 T = TypeVar("T", bound=_Payload)
 
 
-def refusals_as(payload: type[T]) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
+def refusals_as(
+    payload: type[T],
+) -> Callable[[Callable[P, Awaitable[T]]], Callable[P, Awaitable[T]]]:
     def decorate(resolver: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
         @functools.wraps(resolver)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:

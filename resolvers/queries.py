@@ -7,8 +7,6 @@ import strawberry
 from domain.customer_listing import (
     CustomerFilter as ListFilter,
 )
-import strawberry
-
 from domain.customer_listing import (
     PaginationError,
     SortField,
@@ -77,7 +75,9 @@ async def customers(
     descending = sort is not None and value_of(sort.direction) == "DESC"
     try:
         matching = filtered(info.context.principal.organization_id, list_filter)
-        page = await fetch_page(matching, Window(first, after, last, before), sort_field, descending)
+        page = await fetch_page(
+            matching, Window(first, after, last, before), sort_field, descending
+        )
     except PaginationError as error:
         raise ClientError(str(error)) from None
     return CustomerConnection.from_page(page, matching)

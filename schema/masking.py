@@ -17,9 +17,7 @@ def is_unexpected(error: GraphQLError) -> bool:
     # client's own mistake, safe and useful to show. With a path, only our ClientError is.
     if error.path is None:
         return False
-    return not isinstance(error.original_error, ClientError) and not isinstance(
-        error, ClientError
-    )
+    return not isinstance(error.original_error, ClientError) and not isinstance(error, ClientError)
 
 
 class MaskUnexpectedErrors(MaskErrors):

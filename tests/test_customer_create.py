@@ -35,12 +35,21 @@ async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
 
 async def test_person_with_address_is_stored_with_defaults(tenant: Tenant) -> None:
     # given
-    address = {"street": "Hauptstraße", "houseNumber": "1", "zip": "10115", "city": "Berlin",
-               "countryCode": "de"}
+    address = {
+        "street": "Hauptstraße",
+        "houseNumber": "1",
+        "zip": "10115",
+        "city": "Berlin",
+        "countryCode": "de",
+    }
     # when
     payload = await create(
-        tenant, type="PERSON", firstName=" Erika ", lastName="Mustermann",
-        email="Erika@Example.COM", address=address,
+        tenant,
+        type="PERSON",
+        firstName=" Erika ",
+        lastName="Mustermann",
+        email="Erika@Example.COM",
+        address=address,
     )
     # then
     assert payload["userErrors"] == []
@@ -57,14 +66,14 @@ async def test_person_with_address_is_stored_with_defaults(tenant: Tenant) -> No
     assert customer["defaultAddress"]["countryCode"] == "DE"
     assert customer["invoiceAddress"]["id"] == customer["defaultAddress"]["id"]
     stored = await Customer.get(id=decode_id(customer["id"], "Customer"))
-    assert stored.organization_id == tenant.organization_id  # type: ignore[attr-defined]
+    assert stored.organization_id == tenant.organization_id
     assert (stored.first_name, stored.last_name, stored.email) == (
-        "Erika", "Mustermann", "Erika@example.com"
+        "Erika",
+        "Mustermann",
+        "Erika@example.com",
     )
     rows = await Address.filter(customer_id=stored.id)
-    assert [(r.type, r.is_default, r.city) for r in rows] == [
-        (AddressType.DEFAULT, True, "Berlin")
-    ]
+    assert [(r.type, r.is_default, r.city) for r in rows] == [(AddressType.DEFAULT, True, "Berlin")]
 
 
 async def test_without_address_an_empty_default_address_is_created(tenant: Tenant) -> None:
@@ -76,4 +85,5 @@ async def test_without_address_an_empty_default_address_is_created(tenant: Tenan
     assert customer["defaultAddress"]["street"] is None
     rows = await Address.filter(customer_id=decode_id(customer["id"], "Customer"))
     assert len(rows) == 1
-    assert rows[0].is_default and rows[0].street is None
+    assert rows[0].is_default
+    assert rows[0].street is None

@@ -15,6 +15,7 @@ from resolvers.context import Context
 from resolvers.loaders import Loaders
 from web.auth import authenticate
 
+
 def unauthorized() -> Response:
     return JSONResponse(
         {

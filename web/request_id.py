@@ -15,7 +15,7 @@ def request_id_of(scope: Scope) -> str:
     """The caller's X-Request-ID when it is sane, else a fresh one."""
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate: str = value.decode("latin-1")
             if _SANE.fullmatch(candidate):
                 return candidate
     return uuid.uuid4().hex

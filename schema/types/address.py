@@ -47,5 +47,5 @@ class Address(Node):
             country_code=row.country_code,
             email=row.email,
             pk=row.id,
-            customer_pk=row.customer_id,  # type: ignore[attr-defined]
+            customer_pk=row.customer_id,
         )

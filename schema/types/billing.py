@@ -22,7 +22,9 @@ class Subscription(Node):
         description="The address chosen explicitly for this subscription, if any."
     )
     invoice_address: Address = strawberry.field(
-        description="Where its invoices go: selectedAddress, else the customer's current invoiceAddress."
+        description=(
+            "Where its invoices go: selectedAddress, else the customer's current invoiceAddress."
+        )
     )
 
 
