@@ -122,9 +122,10 @@ async def create_customer(*, organization: Organization, draft: CustomerDraft) -
                 values["customer_number"] = await allocate_number(
                     organization.id, NumberRangeKind.CUSTOMER
                 )
-            if organization.datev_enabled and draft.datev is not None:
-                values["datev_debtor_number"] = (draft.datev.get("debtor_number")) or (
-                    await allocate_number(organization.id, NumberRangeKind.DATEV_DEBTOR)
+            if organization.datev_enabled:
+                given = (draft.datev or {}).get("debtor_number")
+                values["datev_debtor_number"] = given or await allocate_number(
+                    organization.id, NumberRangeKind.DATEV_DEBTOR
                 )
             customer = await Customer.create(organization_id=organization.id, **values)
             await Address.create(
