@@ -63,13 +63,30 @@ def clean_address(raw: Mapping[str, Any], *prefix: str) -> tuple[dict[str, Any],
     return cleaned, [error.nested(*prefix) for error in errors]
 
 
-def missing_required(values: Mapping[str, Any]) -> list[FieldError]:
-    customer_type = CustomerType(values["type"])
-    return [
-        FieldError(ErrorCode.REQUIRED, f"Required for a {customer_type.value} customer.", (name,))
-        for name in REQUIRED_BY_TYPE[customer_type]
-        if values.get(name) is None
+# Fields every customer has: they may be left out of an update, never cleared.
+NOT_CLEARABLE = ("customer_number", "type", "language", "currency_code")
+
+
+def missing_required(
+    values: Mapping[str, Any], already_reported: list[FieldError]
+) -> list[FieldError]:
+    """REQUIRED errors for the customer's type, except where the value was refused anyway."""
+    reported = {error.field for error in already_reported}
+    missing = [
+        FieldError(ErrorCode.REQUIRED, "This field cannot be cleared.", (name,))
+        for name in NOT_CLEARABLE
+        if name in values and values[name] is None
     ]
+    if values.get("type") is not None:
+        customer_type = CustomerType(values["type"])
+        missing += [
+            FieldError(
+                ErrorCode.REQUIRED, f"Required for a {customer_type.value} customer.", (name,)
+            )
+            for name in REQUIRED_BY_TYPE[customer_type]
+            if values.get(name) is None
+        ]
+    return [error for error in missing if error.field not in reported]
 
 
 def display_name(values: Mapping[str, Any]) -> str:

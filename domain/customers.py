@@ -93,8 +93,10 @@ def _check_datev(organization: Organization, datev: Mapping[str, Any] | None) ->
 
 def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
     values, errors = clean_fields(draft.fields, CUSTOMER_CLEANERS)
+    # Absent and cleared mean the same on create: the defaults apply.
+    values = {name: value for name, value in values.items() if value is not None}
     checked = _Checked(values, errors)
-    checked.errors += missing_required(values)
+    checked.errors += missing_required(values, errors)
     address, address_errors = clean_address(draft.address or {}, "address")
     invoice, invoice_errors = clean_address(draft.invoice_address or {}, "invoice_address")
     checked.errors += address_errors + invoice_errors + _check_datev(organization, draft.datev)
@@ -174,7 +176,7 @@ async def update_customer(
         merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | cleaned
         if datev is not None and organization.datev_enabled and "debtor_number" in datev:
             merged["datev_debtor_number"] = datev["debtor_number"]
-        problems = errors + missing_required(merged)
+        problems = errors + missing_required(merged, errors)
         new_values = {k: v for k, v in cleaned.items() if v != getattr(current, k)}
         problems += await _uniqueness_errors(organization.id, new_values, current.id)
         if problems:

@@ -21,7 +21,7 @@ class Customer(Model):
         "models.Organization", related_name="customers", on_delete=fields.RESTRICT
     )
     organization_id: uuid.UUID
-    customer_number = fields.CharField(max_length=64, description="Kundennummer")
+    customer_number = fields.CharField(max_length=255, description="Kundennummer")
     type = fields.CharEnumField(CustomerType, max_length=16)
     status = fields.CharEnumField(CustomerStatus, max_length=16, default=CustomerStatus.ACTIVE)
     display_name = fields.CharField(

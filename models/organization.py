@@ -22,6 +22,15 @@ class Organization(Model):
         default=False,
         description="Schreibgeschützte Kunden: web-app users may not write customers",
     )
+    datev_account_length = fields.IntField(
+        default=4, description="DATEV Sachkontenlänge (4-8): debtor numbers have one digit more"
+    )
+    datev_consultant_number = fields.CharField(
+        max_length=7, null=True, description="DATEV Beraternummer"
+    )
+    datev_client_number = fields.CharField(
+        max_length=5, null=True, description="DATEV Mandantennummer"
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     api_keys: fields.ReverseRelation[ApiKey]

@@ -10,7 +10,7 @@ from domain.customers import CustomerDraft
 from models.enums import CustomerType
 from resolvers.context import Info
 from resolvers.guards import require_write
-from resolvers.inputs import given, refuse_null, require_id, value_of
+from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
 from schema.inputs import (
     AddressInput,
@@ -41,7 +41,6 @@ CREATE_FIELDS = (
     "default_payment_method",
 )
 UPDATE_FIELDS = (*CREATE_FIELDS, "type")
-NOT_CLEARABLE = ("customer_number", "type", "language", "currency_code")
 
 
 def address_fields(address: AddressInput | None) -> dict[str, Any] | None:
@@ -73,7 +72,6 @@ async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPay
     require_write(info)
     customer_id = require_id(input.id, "Customer")
     changes = given(input, UPDATE_FIELDS)
-    refuse_null(changes, NOT_CLEARABLE)
     row = await customers.update_customer(
         organization=info.context.principal.organization,
         customer_id=customer_id,

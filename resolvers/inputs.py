@@ -8,7 +8,7 @@ from typing import Any
 
 from strawberry.types.maybe import Some
 
-from domain.errors import DomainError, ErrorCode, FieldError, not_found
+from domain.errors import not_found
 from schema.node import decode_id
 
 
@@ -38,14 +38,3 @@ def require_id(global_id: str, type_name: str, field: str = "id") -> uuid.UUID:
     if pk is None:
         raise not_found(type_name, (field,))
     return pk
-
-
-def refuse_null(values: dict[str, Any], names: tuple[str, ...]) -> None:
-    """Fields that may be omitted but never cleared."""
-    errors = [
-        FieldError(ErrorCode.REQUIRED, "This field cannot be cleared.", (name,))
-        for name in names
-        if name in values and values[name] is None
-    ]
-    if errors:
-        raise DomainError(errors)
