@@ -53,7 +53,7 @@ async def create_address(
     fields: Mapping[str, Any],
 ) -> Address:
     cleaned, errors = clean_address(fields, "address")
-    customer = await get_customer(organization_id, customer_id)
+    customer = await get_customer(organization_id, customer_id, ("customer_id",))
     if errors:
         raise DomainError(errors)
     async with in_transaction():

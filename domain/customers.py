@@ -19,14 +19,15 @@ from domain.customer_fields import (
     display_name,
     missing_required,
 )
-from domain.errors import DomainError, ErrorCode, FieldError, not_found
-from domain.numbers import allocate_number
-from domain.validation import clean_fields
+from domain.datev import clean_debtor_number, debtor_bounds
+from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
+from domain.numbers import allocate_number, assign_number, claim_number
+from domain.validation import InvalidValue, clean_fields
 from models import Address, Customer, Organization
 from models.enums import AddressType, CustomerStatus, NumberRangeKind
 
 # Customer attributes a caller may change; the rest is kept by the rules.
-EDITABLE_FIELDS = tuple(CUSTOMER_CLEANERS)
+EDITABLE_FIELDS = (*CUSTOMER_CLEANERS, "datev_debtor_number")
 _MAX_UPDATE_ATTEMPTS = 3
 
 
@@ -50,45 +51,70 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def get_customer(organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
+async def get_customer(
+    organization_id: uuid.UUID, customer_id: uuid.UUID, field: FieldPath = ("id",)
+) -> Customer:
     customer = await Customer.get_or_none(id=customer_id, organization_id=organization_id)
     if customer is None:
-        raise not_found("Customer")
+        raise not_found("Customer", field)
     return customer
 
 
-async def _number_taken(
-    organization_id: uuid.UUID, column: str, value: str, exclude: uuid.UUID | None = None
-) -> bool:
-    query = Customer.filter(organization_id=organization_id, **{column: value})
-    if exclude is not None:
-        query = query.exclude(id=exclude)
-    return await query.exists()
+UNIQUE_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # column: (what it is, input path)
+    "customer_number": ("customer number", ("customer_number",)),
+    "external_id": ("external id", ("external_id",)),
+    "datev_debtor_number": ("DATEV debtor number", ("datev", "debtor_number")),
+}
+
+
+class _StaleVersion(Exception):
+    """Raised inside the write transaction to roll it back when the version moved."""
 
 
 async def _uniqueness_errors(
     organization_id: uuid.UUID, values: Mapping[str, Any], exclude: uuid.UUID | None = None
 ) -> list[FieldError]:
     errors = []
-    for column, label in (("customer_number", "customer number"), ("external_id", "external id")):
+    for column, (label, path) in UNIQUE_COLUMNS.items():
         value = values.get(column)
-        if value is not None and await _number_taken(organization_id, column, value, exclude):
-            errors.append(
-                FieldError(ErrorCode.TAKEN, f"This {label} is already in use.", (column,))
-            )
+        if value is None:
+            continue
+        query = Customer.filter(organization_id=organization_id, **{column: value})
+        if exclude is not None:
+            query = query.exclude(id=exclude)
+        if await query.exists():
+            errors.append(FieldError(ErrorCode.TAKEN, f"This {label} is already in use.", path))
     return errors
 
 
-def _check_datev(organization: Organization, datev: Mapping[str, Any] | None) -> list[FieldError]:
-    if datev is not None and not organization.datev_enabled:
-        return [
+async def _taken_after_race(
+    organization_id: uuid.UUID, values: Mapping[str, Any], exclude: uuid.UUID | None = None
+) -> DomainError:
+    # A concurrent write took a unique value between our check and our insert.
+    taken = await _uniqueness_errors(organization_id, values, exclude)
+    return DomainError(taken or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")])
+
+
+def _clean_datev(
+    organization: Organization, datev: Mapping[str, Any] | None
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The debtor number given, if any, as {"datev_debtor_number": ...}."""
+    if datev is None:
+        return {}, []
+    if not organization.datev_enabled:
+        return {}, [
             FieldError(
                 ErrorCode.ADDON_NOT_ENABLED,
                 "The DATEV add-on is not enabled for this organization.",
                 ("datev",),
             )
         ]
-    return []
+    try:
+        number = clean_debtor_number(datev.get("debtor_number"), organization.datev_account_length)
+    except InvalidValue as exc:
+        return {}, [FieldError(exc.code, exc.message, ("datev", "debtor_number"))]
+    return ({"datev_debtor_number": number} if number is not None else {}), []
 
 
 def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
@@ -99,7 +125,9 @@ def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
     checked.errors += missing_required(values, errors)
     address, address_errors = clean_address(draft.address or {}, "address")
     invoice, invoice_errors = clean_address(draft.invoice_address or {}, "invoice_address")
-    checked.errors += address_errors + invoice_errors + _check_datev(organization, draft.datev)
+    datev, datev_errors = _clean_datev(organization, draft.datev)
+    checked.errors += address_errors + invoice_errors + datev_errors
+    values |= datev
     values["_address"] = address
     values["_invoice_address"] = invoice if draft.invoice_address is not None else None
     return checked
@@ -120,14 +148,15 @@ async def create_customer(*, organization: Organization, draft: CustomerDraft) -
     values["display_name"] = display_name(values)
     try:
         async with in_transaction():
-            if values.get("customer_number") is None:
-                values["customer_number"] = await allocate_number(
-                    organization.id, NumberRangeKind.CUSTOMER
-                )
+            values["customer_number"] = await assign_number(
+                organization.id, NumberRangeKind.CUSTOMER, values.get("customer_number")
+            )
             if organization.datev_enabled:
-                given = (draft.datev or {}).get("debtor_number")
-                values["datev_debtor_number"] = given or await allocate_number(
-                    organization.id, NumberRangeKind.DATEV_DEBTOR
+                values["datev_debtor_number"] = await assign_number(
+                    organization.id,
+                    NumberRangeKind.DATEV_DEBTOR,
+                    values.get("datev_debtor_number"),
+                    debtor_bounds(organization.datev_account_length),
                 )
             customer = await Customer.create(organization_id=organization.id, **values)
             await Address.create(
@@ -146,11 +175,7 @@ async def create_customer(*, organization: Organization, draft: CustomerDraft) -
                     **invoice_address,
                 )
     except IntegrityError:
-        # Lost a race against a concurrent create with the same number or external id.
-        taken = await _uniqueness_errors(organization.id, values)
-        raise DomainError(
-            taken or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")]
-        ) from None
+        raise await _taken_after_race(organization.id, values) from None
     return customer
 
 
@@ -165,17 +190,19 @@ async def update_customer(
     """Apply the given fields (None clears); absent fields stay as they are.
 
     The write is a compare-and-set on `version` in the database, so a concurrent
-    change between our read and our write is never overwritten.
+    change between our read and our write is never overwritten. `datev` without a
+    debtor number gives a customer that has none one from the range.
     """
     cleaned, errors = clean_fields(changes, CUSTOMER_CLEANERS)
-    errors += _check_datev(organization, datev)
+    datev_values, datev_errors = _clean_datev(organization, datev)
+    errors += datev_errors
+    cleaned |= datev_values
+    wants_debtor_number = organization.datev_enabled and datev is not None and not datev_values
     for _ in range(_MAX_UPDATE_ATTEMPTS):
         current = await get_customer(organization.id, customer_id)
         if expected_version is not None and expected_version != current.version:
             raise _conflict(current.version)
         merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | cleaned
-        if datev is not None and organization.datev_enabled and "debtor_number" in datev:
-            merged["datev_debtor_number"] = datev["debtor_number"]
         problems = errors + missing_required(merged, errors)
         new_values = {k: v for k, v in cleaned.items() if v != getattr(current, k)}
         problems += await _uniqueness_errors(organization.id, new_values, current.id)
@@ -183,22 +210,44 @@ async def update_customer(
             raise DomainError(problems)
         merged["display_name"] = display_name(merged)
         changed = {k: v for k, v in merged.items() if v != getattr(current, k)}
-        if not changed:
+        allocate = wants_debtor_number and current.datev_debtor_number is None
+        if not changed and not allocate:
             return current
         try:
-            updated = await Customer.filter(
-                id=current.id, organization_id=organization.id, version=current.version
-            ).update(**changed, version=F("version") + 1, updated_at=_now())
+            await _write_update(organization, current, changed, allocate=allocate)
+        except _StaleVersion:
+            if expected_version is not None:
+                raise _conflict(None) from None
+            continue
         except IntegrityError:
-            raise DomainError(
-                await _uniqueness_errors(organization.id, changed, current.id)
-                or [FieldError(ErrorCode.TAKEN, "A unique value is in use.")]
-            ) from None
-        if updated == 1:
-            return await get_customer(organization.id, customer_id)
-        if expected_version is not None:
-            raise _conflict(current.version + 1)
+            raise await _taken_after_race(organization.id, changed, current.id) from None
+        return await get_customer(organization.id, customer_id)
     raise _conflict(None)
+
+
+async def _write_update(
+    organization: Organization, current: Customer, changed: dict[str, Any], *, allocate: bool
+) -> None:
+    async with in_transaction():
+        if "customer_number" in changed:
+            await claim_number(
+                organization.id, NumberRangeKind.CUSTOMER, changed["customer_number"]
+            )
+        if changed.get("datev_debtor_number") is not None:
+            await claim_number(
+                organization.id, NumberRangeKind.DATEV_DEBTOR, changed["datev_debtor_number"]
+            )
+        elif allocate:
+            changed["datev_debtor_number"] = await allocate_number(
+                organization.id,
+                NumberRangeKind.DATEV_DEBTOR,
+                debtor_bounds(organization.datev_account_length),
+            )
+        updated = await Customer.filter(
+            id=current.id, organization_id=organization.id, version=current.version
+        ).update(**changed, version=F("version") + 1, updated_at=_now())
+        if updated != 1:
+            raise _StaleVersion
 
 
 def _conflict(version: int | None) -> DomainError:

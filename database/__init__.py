@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 MODEL_MODULES = ["models"]
@@ -26,12 +27,16 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 def _connection(database_url: str) -> str | dict[str, Any]:
-    if database_url.startswith("sqlite://"):
-        # WAL lets readers of other processes go on while one writes; the busy
-        # timeout turns a brief lock by another process into a wait, not an error.
-        separator = "&" if "?" in database_url else "?"
-        return f"{database_url}{separator}journal_mode=WAL&busy_timeout=10000"
-    return database_url
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    config = expand_db_url(database_url)
+    config["engine"] = "database.sqlite"
+    credentials = config["credentials"]
+    # WAL lets readers go on while one process writes; the busy timeout turns a brief
+    # lock by another process into a wait, not an error.
+    credentials.setdefault("journal_mode", "WAL")
+    credentials.setdefault("busy_timeout", 10_000)
+    return config
 
 
 async def apply_migrations(database_url: str) -> None:
