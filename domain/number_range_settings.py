@@ -86,6 +86,12 @@ def _check(
 async def update_number_range(
     *, organization: Organization, kind: NumberRangeKind, changes: Mapping[str, Any]
 ) -> NumberRange:
+    if kind is NumberRangeKind.DATEV_DEBTOR and not organization.datev_enabled:
+        raise DomainError.single(
+            ErrorCode.ADDON_NOT_ENABLED,
+            "The DATEV add-on is not enabled for this organization.",
+            ("kind",),
+        )
     number_range = await NumberRange.get(organization_id=organization.id, kind=kind)
     errors = _check(organization, number_range, changes)
     if errors:

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from resolvers import addresses, customers, not_built, queries
+from resolvers import addresses, customers, not_built, queries, settings
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
 from schema.payloads import (
@@ -25,7 +25,9 @@ from schema.payloads import (
     CustomersExportPayload,
     CustomersImportPayload,
     InvoicePayload,
+    NumberRangePayload,
     OrderPayload,
+    OrganizationPayload,
     PaymentPayload,
     SubscriptionPayload,
 )
@@ -34,6 +36,7 @@ from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.customer_connection import CustomerConnection
 from schema.types.jobs import ExportJob
+from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 
 MAX_DEPTH = 10
@@ -48,6 +51,10 @@ class Query:
     customers: CustomerConnection = strawberry.field(resolver=queries.customers)
     export_job: ExportJob | None = strawberry.field(resolver=queries.export_job)
     organization: Organization = strawberry.field(resolver=queries.organization)
+    number_ranges: list[NumberRange] = strawberry.field(
+        resolver=settings.number_ranges,
+        description="Nummernkreise of the organization: customer and DATEV debtor numbers.",
+    )
 
 
 @strawberry.type
@@ -94,6 +101,14 @@ class Mutation:
     order_complete: OrderPayload = strawberry.mutation(resolver=not_built.order_complete)
     invoice_create: InvoicePayload = strawberry.mutation(resolver=not_built.invoice_create)
     payment_create: PaymentPayload = strawberry.mutation(resolver=not_built.payment_create)
+    number_range_update: NumberRangePayload = strawberry.mutation(
+        resolver=settings.number_range_update,
+        description="Change format, padding or next value of a number range.",
+    )
+    organization_datev_settings_update: OrganizationPayload = strawberry.mutation(
+        resolver=settings.datev_settings_update,
+        description="Sachkontenlänge, Beraternummer and Mandantennummer (DATEV add-on only).",
+    )
 
 
 class Schema(strawberry.Schema):

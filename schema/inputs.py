@@ -16,6 +16,7 @@ from schema.enums import (
     PaymentMethodType,
     SortDirection,
 )
+from schema.types.number_range import NumberRangeKind
 
 Text = strawberry.Maybe[str | None]
 
@@ -179,3 +180,24 @@ class CustomersImportInput:
         description="Validate every row and report, change nothing."
     )
     mode: strawberry.Maybe[ImportMode | None]
+
+
+@strawberry.input
+class NumberRangeUpdateInput:
+    kind: NumberRangeKind
+    format: Text = strawberry.field(
+        description="Placeholders: {number} (required), {year}, {yearLong}, {month}, {day}."
+    )
+    padding: strawberry.Maybe[int | None]
+    next_value: strawberry.Maybe[int | None] = strawberry.field(
+        description="Can only move forward: numbers below it may have been issued."
+    )
+
+
+@strawberry.input
+class DatevSettingsInput:
+    account_length: strawberry.Maybe[int | None] = strawberry.field(
+        description="Sachkontenlänge, 4-8; changeable while no customer has a debtor number."
+    )
+    consultant_number: Text = strawberry.field(description="Beraternummer")
+    client_number: Text = strawberry.field(description="Mandantennummer")

@@ -9,6 +9,8 @@ from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.jobs import ExportJob, ImportResult
+from schema.types.number_range import NumberRange
+from schema.types.organization import Organization
 
 
 @strawberry.type
@@ -63,4 +65,16 @@ class CustomersExportPayload:
 @strawberry.type
 class CustomersImportPayload:
     result: ImportResult | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class NumberRangePayload:
+    number_range: NumberRange | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OrganizationPayload:
+    organization: Organization | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)
