@@ -5,10 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
-import sys
 import uuid
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,8 +13,8 @@ import httpx
 from models import ApiKey, Organization
 from models.enums import ApiKeyScope
 from tests.client import Api
+from tests.live_server import ROOT, free_port, kundenstamm_command
 
-ROOT = Path(__file__).resolve().parent.parent
 ORGANIZATION = "query { organization { name datevEnabled customersReadOnly } }"
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -26,16 +23,11 @@ mutation Create($input: CustomerCreateInput!) {
 """
 
 
-def _command() -> list[str]:
-    script = Path(sys.executable).parent / "kundenstamm"
-    return [str(script)] if script.exists() else [sys.executable, str(ROOT / "cli.py")]
-
-
 async def run_cli(
     database_url: str, *args: str, env: dict[str, str] | None = None
 ) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        *_command(),
+        *kundenstamm_command(),
         *args,
         cwd=ROOT,
         env={**os.environ, "KUNDENSTAMM_DATABASE_URL": database_url, **(env or {})},
@@ -159,20 +151,13 @@ async def test_production_refuses_the_default_secret(database_url: str) -> None:
     assert "KUNDENSTAMM_SECRET_KEY" in err
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 async def test_serve_on_an_empty_database_prints_a_key_that_works(
     api: Api, database_url: str
 ) -> None:
     # given
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
-        *_command(),
+        *kundenstamm_command(),
         "serve",
         "--port",
         str(port),

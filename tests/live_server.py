@@ -1,0 +1,74 @@
+"""Real server processes (`kundenstamm serve`) for tests that need more than one."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def kundenstamm_command() -> list[str]:
+    script = Path(sys.executable).parent / "kundenstamm"
+    return [str(script)] if script.exists() else [sys.executable, str(ROOT / "cli.py")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def start_server(database_url: str, port: int) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        *kundenstamm_command(),
+        "serve",
+        "--port",
+        str(port),
+        cwd=ROOT,
+        env={**os.environ, "KUNDENSTAMM_DATABASE_URL": database_url},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+
+
+async def wait_until_up(base_url: str, attempts: int = 300) -> None:
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        for _ in range(attempts):
+            try:
+                if (await http.get("/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"{base_url} did not come up")
+
+
+async def stop_server(process: asyncio.subprocess.Process) -> None:
+    if process.returncode is None:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), timeout=30)
+
+
+@asynccontextmanager
+async def live_servers(database_url: str, count: int) -> AsyncIterator[list[str]]:
+    """`count` server processes on one database; yields their base URLs."""
+    ports = [free_port() for _ in range(count)]
+    processes: list[asyncio.subprocess.Process] = []
+    try:
+        for port in ports:
+            processes.append(await start_server(database_url, port))
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        await asyncio.gather(*(wait_until_up(url) for url in urls))
+        yield urls
+    finally:
+        for process in processes:
+            await stop_server(process)
