@@ -22,7 +22,8 @@ from app import create_app
 from database import apply_migrations
 from domain.customers import CustomerDraft, create_customer
 from domain.organizations import create_organization
-from models.enums import CustomerType
+from domain.principal import Actor
+from models.enums import ActorType, CustomerType
 from settings import Settings
 
 PAGE = """
@@ -60,6 +61,7 @@ async def run(customers: int, requests: int, database_url: str) -> None:
         for index in range(customers):
             await create_customer(
                 organization=organization,
+                actor=Actor(ActorType.API_KEY, key.id),
                 draft=CustomerDraft(
                     fields={"type": CustomerType.COMPANY, "company_name": f"Firma {index:06d}"},
                     address={

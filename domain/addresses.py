@@ -10,11 +10,13 @@ from typing import Any
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from domain.audit import changes_between, record_event
 from domain.customer_fields import clean_address
 from domain.customers import get_customer
 from domain.errors import DomainError, not_found
+from domain.principal import Actor
 from models import Address, Customer
-from models.enums import AddressType
+from models.enums import AddressType, CustomerEventAction
 
 
 async def get_address(organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
@@ -51,6 +53,7 @@ async def create_address(
     address_type: AddressType,
     set_as_default: bool,
     fields: Mapping[str, Any],
+    actor: Actor,
 ) -> Address:
     cleaned, errors = clean_address(fields, "address")
     customer = await get_customer(organization_id, customer_id, ("customer_id",))
@@ -70,11 +73,23 @@ async def create_address(
         if set_as_default or not has_default:
             await _make_default(address)
         await _touch_customer(customer.id)
+        await record_event(
+            organization_id=organization_id,
+            customer_id=customer.id,
+            address_id=address.id,
+            action=CustomerEventAction.ADDRESS_CREATED,
+            actor=actor,
+            changes=changes_between({}, {"type": address_type, **cleaned}),
+        )
     return await get_address(organization_id, address.id)
 
 
 async def update_address(
-    *, organization_id: uuid.UUID, address_id: uuid.UUID, fields: Mapping[str, Any]
+    *,
+    organization_id: uuid.UUID,
+    address_id: uuid.UUID,
+    fields: Mapping[str, Any],
+    actor: Actor,
 ) -> Address:
     """Edit in place: everything that points at this address sees the change."""
     address = await get_address(organization_id, address_id)
@@ -93,10 +108,20 @@ async def update_address(
     return await get_address(organization_id, address_id)
 
 
-async def set_default_address(*, organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
+async def set_default_address(
+    *, organization_id: uuid.UUID, address_id: uuid.UUID, actor: Actor
+) -> Address:
     address = await get_address(organization_id, address_id)
     if not address.is_default:
         async with in_transaction():
             await _make_default(address)
             await _touch_customer(address.customer_id)
+            await record_event(
+                organization_id=organization_id,
+                customer_id=address.customer_id,
+                address_id=address.id,
+                action=CustomerEventAction.ADDRESS_SET_DEFAULT,
+                actor=actor,
+                changes=[{"field": "is_default", "old": False, "new": True}],
+            )
     return await get_address(organization_id, address_id)

@@ -12,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
+from domain.audit import changes_between, record_event
 from domain.customer_fields import (
     CUSTOMER_CLEANERS,
     clean_address,
@@ -22,9 +23,10 @@ from domain.customer_fields import (
 from domain.datev import clean_debtor_number, debtor_bounds
 from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
 from domain.numbers import allocate_number, assign_number, claim_number
+from domain.principal import Actor
 from domain.validation import InvalidValue, clean_fields
 from models import Address, Customer, Organization
-from models.enums import AddressType, CustomerStatus, NumberRangeKind
+from models.enums import AddressType, CustomerEventAction, NumberRangeKind
 
 # Customer attributes a caller may change; the rest is kept by the rules.
 EDITABLE_FIELDS = (*CUSTOMER_CLEANERS, "datev_debtor_number")
@@ -133,7 +135,9 @@ def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
     return checked
 
 
-async def create_customer(*, organization: Organization, draft: CustomerDraft) -> Customer:
+async def create_customer(
+    *, organization: Organization, draft: CustomerDraft, actor: Actor
+) -> Customer:
     checked = _check_create(organization, draft)
     values = checked.values
     checked.errors += await _uniqueness_errors(organization.id, values)
@@ -174,6 +178,13 @@ async def create_customer(*, organization: Organization, draft: CustomerDraft) -
                     is_default=True,
                     **invoice_address,
                 )
+            await record_event(
+                organization_id=organization.id,
+                customer_id=customer.id,
+                action=CustomerEventAction.CREATED,
+                actor=actor,
+                changes=changes_between({}, {k: v for k, v in values.items() if v is not None}),
+            )
     except IntegrityError:
         raise await _taken_after_race(organization.id, values) from None
     return customer
@@ -184,6 +195,7 @@ async def update_customer(
     organization: Organization,
     customer_id: uuid.UUID,
     changes: Mapping[str, Any],
+    actor: Actor,
     expected_version: int | None = None,
     datev: Mapping[str, Any] | None = None,
 ) -> Customer:
@@ -214,7 +226,7 @@ async def update_customer(
         if not changed and not allocate:
             return current
         try:
-            await _write_update(organization, current, changed, allocate=allocate)
+            await _write_update(organization, current, changed, allocate=allocate, actor=actor)
         except _StaleVersion:
             if expected_version is not None:
                 raise _conflict(None) from None
@@ -226,7 +238,12 @@ async def update_customer(
 
 
 async def _write_update(
-    organization: Organization, current: Customer, changed: dict[str, Any], *, allocate: bool
+    organization: Organization,
+    current: Customer,
+    changed: dict[str, Any],
+    *,
+    allocate: bool,
+    actor: Actor,
 ) -> None:
     async with in_transaction():
         if "customer_number" in changed:
@@ -248,6 +265,14 @@ async def _write_update(
         ).update(**changed, version=F("version") + 1, updated_at=_now())
         if updated != 1:
             raise _StaleVersion
+        before = {name: getattr(current, name) for name in changed}
+        await record_event(
+            organization_id=organization.id,
+            customer_id=current.id,
+            action=CustomerEventAction.UPDATED,
+            actor=actor,
+            changes=changes_between(before, changed),
+        )
 
 
 def _conflict(version: int | None) -> DomainError:
@@ -257,45 +282,3 @@ def _conflict(version: int | None) -> DomainError:
         f"The customer was changed by someone else{detail}. Reload it and try again.",
         ("expected_version",),
     )
-
-
-async def _set_status(
-    organization_id: uuid.UUID,
-    customer_id: uuid.UUID,
-    *,
-    to: CustomerStatus,
-    archived_at: dt.datetime | None,
-) -> Customer:
-    came_from = CustomerStatus.ARCHIVED if to is CustomerStatus.ACTIVE else CustomerStatus.ACTIVE
-    updated = await Customer.filter(
-        id=customer_id, organization_id=organization_id, status=came_from
-    ).update(status=to, archived_at=archived_at, version=F("version") + 1, updated_at=_now())
-    customer = await get_customer(organization_id, customer_id)
-    if updated == 0:
-        if to is CustomerStatus.ARCHIVED:
-            raise DomainError.single(
-                ErrorCode.ALREADY_ARCHIVED, "The customer is already archived.", ("id",)
-            )
-        raise DomainError.single(ErrorCode.NOT_ARCHIVED, "The customer is not archived.", ("id",))
-    return customer
-
-
-async def archive_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
-    return await _set_status(
-        organization_id, customer_id, to=CustomerStatus.ARCHIVED, archived_at=_now()
-    )
-
-
-async def restore_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Customer:
-    return await _set_status(
-        organization_id, customer_id, to=CustomerStatus.ACTIVE, archived_at=None
-    )
-
-
-async def delete_customer(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> uuid.UUID:
-    """Delete irreversibly; its addresses go with it (ON DELETE CASCADE)."""
-    async with in_transaction():
-        customer = await get_customer(organization_id, customer_id)
-        await Address.filter(customer_id=customer.id).delete()
-        await Customer.filter(id=customer.id, organization_id=organization_id).delete()
-    return customer.id

@@ -54,6 +54,18 @@ def _digits(value: str | None, *, lengths: range, label: str) -> str | None:
     return cleaned
 
 
+async def _debtor_numbers_issued(organization: Organization) -> bool:
+    """Whether any debtor number was ever handed out or entered (even if deleted since)."""
+    debtor_range = await NumberRange.get(
+        organization_id=organization.id, kind=NumberRangeKind.DATEV_DEBTOR
+    )
+    if debtor_range.next_value != 10**organization.datev_account_length:
+        return True
+    return await Customer.filter(
+        organization_id=organization.id, datev_debtor_number__isnull=False
+    ).exists()
+
+
 async def update_datev_settings(
     *, organization: Organization, changes: Mapping[str, Any]
 ) -> Organization:
@@ -84,13 +96,12 @@ async def update_datev_settings(
                 FieldError(ErrorCode.OUT_OF_RANGE, "Between 4 and 8.", ("account_length",))
             )
         elif length != organization.datev_account_length:
-            if await Customer.filter(
-                organization_id=organization.id, datev_debtor_number__isnull=False
-            ).exists():
+            if await _debtor_numbers_issued(organization):
                 errors.append(
                     FieldError(
                         ErrorCode.CONFLICT,
-                        "Customers already have DATEV debtor numbers of the current length.",
+                        "DATEV debtor numbers of the current length have been issued; "
+                        "the Sachkontenlänge can no longer change.",
                         ("account_length",),
                     )
                 )
@@ -101,7 +112,7 @@ async def update_datev_settings(
         async with in_transaction():
             await Organization.filter(id=organization.id).update(**cleaned)
             if "datev_account_length" in cleaned:
-                # No debtor number exists (checked above): the range starts over at the new length.
+                # None was ever issued (checked above): the range starts over at the new length.
                 await NumberRange.filter(
                     organization_id=organization.id, kind=NumberRangeKind.DATEV_DEBTOR
                 ).update(next_value=10 ** cleaned["datev_account_length"])

@@ -27,6 +27,7 @@ PLACEHOLDERS: dict[str, str] = {
     "day": r"\d{2}",
 }
 MAX_FORMAT_LENGTH = 64
+MAX_COUNTER_VALUE = 2**63 - 2  # next_value is a signed 64-bit column
 MAX_PADDING = 20
 DEFAULT_RANGES: dict[NumberRangeKind, tuple[str, int, int]] = {
     # kind: (format, padding, first value)
@@ -98,6 +99,8 @@ def counter_value_of(number: str, template: str, padding: int) -> int | None:
         return None
     digits = match.group("number")
     value = int(digits)
+    if value > MAX_COUNTER_VALUE:
+        return None  # beyond what the counter can ever reach
     return value if str(value).zfill(padding) == digits else None
 
 

@@ -2,8 +2,24 @@
 
 from models.address import Address
 from models.api_key import ApiKey
+from models.billing import Invoice, Order, Payment, Subscription
 from models.customer import Customer
+from models.customer_event import CustomerEvent
 from models.number_range import NumberRange
 from models.organization import Organization
+from models.user import User, UserSession
 
-__all__ = ["Address", "ApiKey", "Customer", "NumberRange", "Organization"]
+__all__ = [
+    "Address",
+    "ApiKey",
+    "Customer",
+    "CustomerEvent",
+    "Invoice",
+    "NumberRange",
+    "Order",
+    "Organization",
+    "Payment",
+    "Subscription",
+    "User",
+    "UserSession",
+]

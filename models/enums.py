@@ -39,3 +39,35 @@ class PaymentMethodType(StrEnum):
 class NumberRangeKind(StrEnum):
     CUSTOMER = "CUSTOMER"
     DATEV_DEBTOR = "DATEV_DEBTOR"
+
+
+class SubscriptionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    CANCELLED = "CANCELLED"
+
+
+class OrderStatus(StrEnum):
+    OPEN = "OPEN"
+    COMPLETED = "COMPLETED"
+
+
+class UserRole(StrEnum):
+    ADMIN = "ADMIN"
+    EMPLOYEE = "EMPLOYEE"
+    READ_ONLY = "READ_ONLY"
+
+
+class ActorType(StrEnum):
+    API_KEY = "API_KEY"
+    USER = "USER"
+
+
+class CustomerEventAction(StrEnum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    ARCHIVED = "ARCHIVED"
+    RESTORED = "RESTORED"
+    DELETED = "DELETED"
+    ADDRESS_CREATED = "ADDRESS_CREATED"
+    ADDRESS_UPDATED = "ADDRESS_UPDATED"
+    ADDRESS_SET_DEFAULT = "ADDRESS_SET_DEFAULT"

@@ -8,7 +8,7 @@ from models import Address as AddressRow
 from models.enums import AddressType
 from resolvers.context import Info
 from resolvers.customers import ADDRESS_FIELDS
-from resolvers.guards import require_write
+from resolvers.guards import require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
 from schema.inputs import AddressCreateInput, AddressSetDefaultInput, AddressUpdateInput
@@ -24,33 +24,36 @@ async def _payload(info: Info, row: AddressRow) -> AddressPayload:
 
 @refusals_as(AddressPayload)
 async def address_create(info: Info, input: AddressCreateInput) -> AddressPayload:
-    require_write(info)
+    require_customer_write(info)
     row = await addresses.create_address(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.customer_id, "Customer", "customer_id"),
         address_type=AddressType[input.type.name],
         set_as_default=bool(value_of(input.set_as_default, False)),
         fields=given(input.address, ADDRESS_FIELDS),
+        actor=info.context.principal.actor,
     )
     return await _payload(info, row)
 
 
 @refusals_as(AddressPayload)
 async def address_update(info: Info, input: AddressUpdateInput) -> AddressPayload:
-    require_write(info)
+    require_customer_write(info)
     row = await addresses.update_address(
         organization_id=info.context.principal.organization_id,
         address_id=require_id(input.id, "Address"),
         fields=given(input.address, ADDRESS_FIELDS),
+        actor=info.context.principal.actor,
     )
     return await _payload(info, row)
 
 
 @refusals_as(AddressPayload)
 async def address_set_default(info: Info, input: AddressSetDefaultInput) -> AddressPayload:
-    require_write(info)
+    require_customer_write(info)
     row = await addresses.set_default_address(
         organization_id=info.context.principal.organization_id,
         address_id=require_id(input.id, "Address"),
+        actor=info.context.principal.actor,
     )
     return await _payload(info, row)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain import customers
+from domain import customer_status, customers, deletion
 from domain.customer_fields import ADDRESS_CLEANERS
 from domain.customers import CustomerDraft
 from models.enums import CustomerType
 from resolvers.context import Info
-from resolvers.guards import require_write
+from resolvers.guards import require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
 from schema.inputs import (
@@ -53,7 +53,7 @@ def datev_fields(datev: DatevInfoInput | None) -> dict[str, Any] | None:
 
 @refusals_as(CustomerPayload)
 async def customer_create(info: Info, input: CustomerCreateInput) -> CustomerPayload:
-    require_write(info)
+    require_customer_write(info)
     fields = given(input, CREATE_FIELDS) | {"type": CustomerType[input.type.name]}
     draft = CustomerDraft(
         fields=fields,
@@ -62,20 +62,23 @@ async def customer_create(info: Info, input: CustomerCreateInput) -> CustomerPay
         datev=datev_fields(value_of(input.datev)),
     )
     row = await customers.create_customer(
-        organization=info.context.principal.organization, draft=draft
+        organization=info.context.principal.organization,
+        draft=draft,
+        actor=info.context.principal.actor,
     )
     return CustomerPayload(customer=Customer.from_model(row))
 
 
 @refusals_as(CustomerPayload)
 async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPayload:
-    require_write(info)
+    require_customer_write(info)
     customer_id = require_id(input.id, "Customer")
     changes = given(input, UPDATE_FIELDS)
     row = await customers.update_customer(
         organization=info.context.principal.organization,
         customer_id=customer_id,
         changes=changes,
+        actor=info.context.principal.actor,
         expected_version=value_of(input.expected_version),
         datev=datev_fields(value_of(input.datev)),
     )
@@ -84,29 +87,32 @@ async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPay
 
 @refusals_as(CustomerPayload)
 async def customer_archive(info: Info, input: CustomerIdInput) -> CustomerPayload:
-    require_write(info)
-    row = await customers.archive_customer(
+    require_customer_write(info)
+    row = await customer_status.archive_customer(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.id, "Customer"),
+        actor=info.context.principal.actor,
     )
     return CustomerPayload(customer=Customer.from_model(row))
 
 
 @refusals_as(CustomerPayload)
 async def customer_restore(info: Info, input: CustomerIdInput) -> CustomerPayload:
-    require_write(info)
-    row = await customers.restore_customer(
+    require_customer_write(info)
+    row = await customer_status.restore_customer(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.id, "Customer"),
+        actor=info.context.principal.actor,
     )
     return CustomerPayload(customer=Customer.from_model(row))
 
 
 @refusals_as(CustomerDeletePayload)
 async def customer_delete(info: Info, input: CustomerIdInput) -> CustomerDeletePayload:
-    require_write(info)
-    deleted = await customers.delete_customer(
+    require_customer_write(info)
+    deleted = await deletion.delete_customer(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.id, "Customer"),
+        actor=info.context.principal.actor,
     )
     return CustomerDeletePayload(deleted_customer_id=encode_id("Customer", deleted))

@@ -1,13 +1,20 @@
-"""Who may write: checked before any domain call that changes data."""
+"""Who may write what: checked before any domain call that changes data."""
 
 from __future__ import annotations
 
-from domain.errors import DomainError, ErrorCode
 from resolvers.context import Info
 
 
 def require_write(info: Info) -> None:
-    if not info.context.principal.can_write:
-        raise DomainError.single(
-            ErrorCode.FORBIDDEN, "This API key may only read; use a key with the write scope."
-        )
+    """Billing records: write keys, administrators and employees."""
+    info.context.principal.check_write()
+
+
+def require_customer_write(info: Info) -> None:
+    """Customers and their addresses: also refused to web users while customers are read-only."""
+    info.context.principal.check_customer_write()
+
+
+def require_settings_write(info: Info) -> None:
+    """Organization settings: write keys and administrators."""
+    info.context.principal.check_settings_write()

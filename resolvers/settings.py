@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain import datev, number_range_settings
 from models.enums import NumberRangeKind
 from resolvers.context import Info
-from resolvers.guards import require_write
+from resolvers.guards import require_settings_write
 from resolvers.inputs import given
 from resolvers.payloads import refusals_as
 from schema.inputs import DatevSettingsInput, NumberRangeUpdateInput
@@ -24,7 +24,7 @@ async def number_ranges(info: Info) -> list[NumberRange]:
 
 @refusals_as(NumberRangePayload)
 async def number_range_update(info: Info, input: NumberRangeUpdateInput) -> NumberRangePayload:
-    require_write(info)
+    require_settings_write(info)
     organization = info.context.principal.organization
     kind = NumberRangeKind[input.kind.name]
     row = await number_range_settings.update_number_range(
@@ -41,7 +41,7 @@ async def number_range_update(info: Info, input: NumberRangeUpdateInput) -> Numb
 
 @refusals_as(OrganizationPayload)
 async def datev_settings_update(info: Info, input: DatevSettingsInput) -> OrganizationPayload:
-    require_write(info)
+    require_settings_write(info)
     row = await datev.update_datev_settings(
         organization=info.context.principal.organization,
         changes=given(input, ("account_length", "consultant_number", "client_number")),

@@ -7,13 +7,13 @@ from typing import Any
 from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from resolvers.context import Context
 from resolvers.loaders import Loaders
-from web.auth import authenticate
+from web.auth import authenticate, bearer_token, is_login_only
 
 
 def unauthorized() -> Response:
@@ -31,6 +31,19 @@ def unauthorized() -> Response:
     )
 
 
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,18 +57,27 @@ class GraphQLApp(GraphQL[Context, None]):
             return
         principal = await authenticate(request)
         if principal is None:
-            await unauthorized()(scope, receive, send)
-            return
+            if bearer_token(request) is not None or request.method != "POST":
+                await unauthorized()(scope, receive, send)
+                return
+            # Without credentials only `login` may run; the body is read here, so
+            # Strawberry gets it replayed.
+            body = await request.body()
+            if not is_login_only(body):
+                await unauthorized()(scope, receive, send)
+                return
+            receive = _replay(body)
         scope.setdefault("state", {})["principal"] = principal
         await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = request.state.principal
+        loaders = Loaders(organization_id=principal.organization_id) if principal else None
         return Context(
             request=request,  # type: ignore[arg-type]
             request_id=request.state.request_id,
-            principal=principal,
-            loaders=Loaders(organization_id=principal.organization_id),
+            caller=principal,
+            caller_loaders=loaders,
         )
 
     def parse_json(self, data: str | bytes) -> Any:

@@ -1,0 +1,122 @@
+"""Web-app users: creation, login with e-mail and password, sessions, logout."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from domain import passwords
+from domain.errors import DomainError, ErrorCode
+from domain.validation import InvalidValue, email
+from models import Organization, User, UserSession
+from models.enums import UserRole
+
+SESSION_PREFIX = "kss_"
+SESSION_LIFETIME = dt.timedelta(hours=12)
+MAX_FAILED_LOGINS = 5
+LOCK_DURATION = dt.timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedSession:
+    token: str
+    expires_at: dt.datetime
+    user: User
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def _hash(password: str) -> str:
+    # scrypt takes tens of milliseconds of CPU: keep it off the event loop.
+    return await asyncio.to_thread(passwords.hash_password, password)
+
+
+async def _verify(password: str, stored: str) -> bool:
+    return await asyncio.to_thread(passwords.verify_password, password, stored)
+
+
+def _login_refused() -> DomainError:
+    # One message for unknown e-mail, wrong password and locked account: no enumeration.
+    return DomainError.single(
+        ErrorCode.INVALID, "E-mail or password is wrong, or the login is locked for a while."
+    )
+
+
+async def create_user(
+    *, organization_id: uuid.UUID, email_address: str, role: UserRole, password: str
+) -> User:
+    try:
+        normalized = email(email_address)
+    except InvalidValue as exc:
+        raise DomainError.single(exc.code, exc.message, ("email",)) from None
+    if normalized is None:
+        raise DomainError.single(ErrorCode.REQUIRED, "An e-mail address is required.", ("email",))
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise DomainError.single(
+            ErrorCode.INVALID,
+            f"Passwords have {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+            ("password",),
+        )
+    if not await Organization.exists(id=organization_id):
+        raise DomainError.single(ErrorCode.NOT_FOUND, "Organization not found.", ("organization",))
+    try:
+        return await User.create(
+            organization_id=organization_id,
+            email=normalized.lower(),
+            role=role,
+            password_hash=await _hash(password),
+        )
+    except IntegrityError:
+        raise DomainError.single(
+            ErrorCode.TAKEN, "A user with this e-mail address exists.", ("email",)
+        ) from None
+
+
+async def login(*, email_address: str, password: str) -> IssuedSession:
+    user = await User.get_or_none(email=email_address.strip().lower()[:255])
+    if user is None or len(password) > passwords.MAX_LENGTH:
+        await _verify(password[: passwords.MAX_LENGTH], passwords.DUMMY_HASH)
+        raise _login_refused()
+    if user.locked_until is not None and user.locked_until > _now():
+        raise _login_refused()
+    if not await _verify(password, user.password_hash):
+        await User.filter(id=user.id).update(failed_logins=F("failed_logins") + 1)
+        if user.failed_logins + 1 >= MAX_FAILED_LOGINS:
+            await User.filter(id=user.id).update(
+                locked_until=_now() + LOCK_DURATION, failed_logins=0
+            )
+        raise _login_refused()
+    await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
+    token = SESSION_PREFIX + secrets.token_urlsafe(32)
+    expires_at = _now() + SESSION_LIFETIME
+    await UserSession.create(user_id=user.id, token_hash=_digest(token), expires_at=expires_at)
+    return IssuedSession(token=token, expires_at=expires_at, user=user)
+
+
+async def find_active_session(token: str) -> UserSession | None:
+    if not token.startswith(SESSION_PREFIX) or len(token) > 128:
+        return None
+    return (
+        await UserSession.filter(
+            token_hash=_digest(token), revoked_at__isnull=True, expires_at__gt=_now()
+        )
+        .select_related("user__organization")
+        .first()
+    )
+
+
+async def logout(session_id: uuid.UUID) -> None:
+    await UserSession.filter(id=session_id, revoked_at__isnull=True).update(revoked_at=_now())
