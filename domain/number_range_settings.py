@@ -46,14 +46,17 @@ def _check(
         check_format(template)
     except FormatError as exc:
         errors.append(FieldError(ErrorCode.INVALID, str(exc), ("format",)))
-    if kind is NumberRangeKind.DATEV_DEBTOR and (template, padding) != (DATEV_FORMAT, 0):
-        errors.append(
+    if kind is NumberRangeKind.DATEV_DEBTOR:
+        plain = {"format": (template, DATEV_FORMAT), "padding": (padding, 0)}
+        errors += [
             FieldError(
                 ErrorCode.INVALID,
                 "DATEV debtor numbers are plain digits: format {number}, padding 0.",
-                ("format",),
+                (name,),
             )
-        )
+            for name, (value, required) in plain.items()
+            if value != required
+        ]
     if not 0 <= padding <= MAX_PADDING:
         errors.append(
             FieldError(ErrorCode.OUT_OF_RANGE, f"Between 0 and {MAX_PADDING}.", ("padding",))
