@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import secrets
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -15,13 +16,15 @@ from tortoise import Tortoise
 
 from database import apply_migrations, tortoise_config
 from domain.api_keys import issue_key, revoke_key
+from domain.errors import DomainError
 from domain.organizations import (
     create_organization,
     ensure_default_organization,
     update_organization,
 )
+from domain.users import create_user
 from models import Organization
-from models.enums import ApiKeyScope
+from models.enums import ApiKeyScope, UserRole
 from settings import Settings, SettingsError
 
 
@@ -61,6 +64,17 @@ def _parser() -> argparse.ArgumentParser:
     key_create.add_argument("--json", action="store_true", help="print one JSON object")
     key_revoke = key.add_parser("revoke", help="revoke an API key")
     key_revoke.add_argument("key_id", type=uuid.UUID)
+
+    user = commands.add_parser("user", help="web-app users").add_subparsers(
+        dest="action", required=True
+    )
+    user_create = user.add_parser("create", help="create a user; prints a one-time password")
+    user_create.add_argument("--org", required=True, type=uuid.UUID)
+    user_create.add_argument("--email", required=True)
+    user_create.add_argument("--role", choices=[r.value for r in UserRole], default="EMPLOYEE")
+    user_create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     return parser
 
 
@@ -124,6 +138,25 @@ async def _apikey_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _user_create(args: argparse.Namespace) -> int:
+    generated = not args.password_stdin
+    password = secrets.token_urlsafe(16) if generated else sys.stdin.readline().rstrip("\n")
+    try:
+        user = await create_user(
+            organization_id=args.org,
+            email_address=args.email,
+            role=UserRole(args.role),
+            password=password,
+        )
+    except DomainError as error:
+        print(f"kundenstamm: {error}", file=sys.stderr)
+        return 1
+    print(f"User {user.email} ({user.role.value}, {user.id})")
+    if generated:
+        print(f"One-time password (shown once): {password}")
+    return 0
+
+
 async def _prepare_serving(settings: Settings) -> None:
     async def first_start() -> int:
         key = await ensure_default_organization()
@@ -169,6 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("org", "update"): _org_update,
         ("apikey", "create"): _apikey_create,
         ("apikey", "revoke"): _apikey_revoke,
+        ("user", "create"): _user_create,
     }
     handler = handlers[(args.command, args.action)]
     return asyncio.run(_with_database(settings, lambda: handler(args)))

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
             name="datev_account_length",
             field=fields.IntField(
                 default=4,
+                db_default=4,
                 description="DATEV Sachkontenlänge (4-8): debtor numbers have one digit more",
             ),
         ),

@@ -23,7 +23,8 @@ class Organization(Model):
         description="Schreibgeschützte Kunden: web-app users may not write customers",
     )
     datev_account_length = fields.IntField(
-        default=4, description="DATEV Sachkontenlänge (4-8): debtor numbers have one digit more"
+        default=4,
+        db_default=4, description="DATEV Sachkontenlänge (4-8): debtor numbers have one digit more"
     )
     datev_consultant_number = fields.CharField(
         max_length=7, null=True, description="DATEV Beraternummer"

@@ -4,43 +4,56 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.models import Model
 
-from models import Address, Customer
+from domain.deletion import Blocker, deletion_blockers
+from models import Address, Customer, CustomerEvent, Invoice, Order, Payment, Subscription
+
+M = TypeVar("M", bound=Model)
 
 
-@dataclass
 class Loaders:
     """Every loader filters by the caller's organization: foreign ids load as missing."""
 
-    organization_id: uuid.UUID
-    addresses_by_customer: DataLoader[uuid.UUID, list[Address]] = field(init=False)
-    customer_by_id: DataLoader[uuid.UUID, Customer | None] = field(init=False)
-    address_by_id: DataLoader[uuid.UUID, Address | None] = field(init=False)
+    def __init__(self, organization_id: uuid.UUID) -> None:
+        self.organization_id = organization_id
+        self.addresses_by_customer = DataLoader(self._grouped(Address, "created_at", "id"))
+        self.subscriptions_by_customer = DataLoader(self._grouped(Subscription, "created_at", "id"))
+        self.events_by_customer = DataLoader(self._grouped(CustomerEvent, "created_at", "id"))
+        self.deletion_blockers = DataLoader(self._deletion_blockers)
+        self.customer_by_id = DataLoader(self._by_id(Customer))
+        self.address_by_id = DataLoader(self._by_id(Address))
+        self.subscription_by_id = DataLoader(self._by_id(Subscription))
+        self.order_by_id = DataLoader(self._by_id(Order))
+        self.invoice_by_id = DataLoader(self._by_id(Invoice))
+        self.payment_by_id = DataLoader(self._by_id(Payment))
 
-    def __post_init__(self) -> None:
-        self.addresses_by_customer = DataLoader(self._addresses_by_customer)
-        self.customer_by_id = DataLoader(self._customer_by_id)
-        self.address_by_id = DataLoader(self._address_by_id)
+    def _grouped(
+        self, model: type[M], *order: str
+    ) -> Callable[[Sequence[uuid.UUID]], Awaitable[list[list[M]]]]:
+        async def load(customer_ids: Sequence[uuid.UUID]) -> list[list[M]]:
+            grouped: dict[uuid.UUID, list[M]] = defaultdict(list)
+            rows = await model.filter(
+                organization_id=self.organization_id, customer_id__in=list(customer_ids)
+            ).order_by(*order)
+            for row in rows:
+                grouped[row.customer_id].append(row)  # type: ignore[attr-defined]
+            return [grouped[key] for key in customer_ids]
 
-    async def _addresses_by_customer(self, keys: Sequence[uuid.UUID]) -> list[list[Address]]:
-        grouped: dict[uuid.UUID, list[Address]] = defaultdict(list)
-        rows = await Address.filter(
-            organization_id=self.organization_id, customer_id__in=list(keys)
-        ).order_by("created_at", "id")
-        for row in rows:
-            grouped[row.customer_id].append(row)
-        return [grouped[key] for key in keys]
+        return load
 
-    async def _customer_by_id(self, keys: Sequence[uuid.UUID]) -> list[Customer | None]:
-        rows = await Customer.filter(organization_id=self.organization_id, id__in=list(keys))
-        by_id = {row.id: row for row in rows}
-        return [by_id.get(key) for key in keys]
+    def _by_id(self, model: type[M]) -> Callable[[Sequence[uuid.UUID]], Awaitable[list[M | None]]]:
+        async def load(ids: Sequence[uuid.UUID]) -> list[M | None]:
+            rows = await model.filter(organization_id=self.organization_id, id__in=list(ids))
+            by_id = {row.pk: row for row in rows}
+            return [by_id.get(key) for key in ids]
 
-    async def _address_by_id(self, keys: Sequence[uuid.UUID]) -> list[Address | None]:
-        rows = await Address.filter(organization_id=self.organization_id, id__in=list(keys))
-        by_id = {row.id: row for row in rows}
-        return [by_id.get(key) for key in keys]
+        return load
+
+    async def _deletion_blockers(self, customer_ids: Sequence[uuid.UUID]) -> list[list[Blocker]]:
+        found = await deletion_blockers(self.organization_id, customer_ids)
+        return [found.get(key, []) for key in customer_ids]

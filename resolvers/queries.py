@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from domain.customer_listing import (
     CustomerFilter as ListFilter,
@@ -22,6 +26,7 @@ from resolvers.inputs import value_of
 from schema.inputs import CustomerFilter, CustomerSort
 from schema.node import Node, decode_any_id, decode_id
 from schema.types.address import Address
+from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.customer_connection import CustomerConnection
 from schema.types.jobs import ExportJob
@@ -42,6 +47,16 @@ async def node(info: Info, id: strawberry.ID) -> Node | None:
         return Address.from_model(address) if address else None
     if type_name == "Organization" and pk == info.context.principal.organization_id:
         return Organization.from_model(info.context.principal.organization)
+    records: dict[str, tuple[DataLoader[uuid.UUID, Any], Any]] = {
+        "Subscription": (loaders.subscription_by_id, Subscription),
+        "Order": (loaders.order_by_id, Order),
+        "Invoice": (loaders.invoice_by_id, Invoice),
+        "Payment": (loaders.payment_by_id, Payment),
+    }
+    if type_name in records:
+        loader, node_type = records[type_name]
+        row = await loader.load(pk)
+        return node_type.from_model(row) if row else None
     return None
 
 

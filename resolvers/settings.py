@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from domain import datev, number_range_settings
+from domain import datev, number_range_settings, organizations
+from domain.errors import not_found
 from models.enums import NumberRangeKind
 from resolvers.context import Info
 from resolvers.guards import require_settings_write
-from resolvers.inputs import given
+from resolvers.inputs import given, value_of
 from resolvers.payloads import refusals_as
-from schema.inputs import DatevSettingsInput, NumberRangeUpdateInput
+from schema.inputs import DatevSettingsInput, NumberRangeUpdateInput, OrganizationSettingsInput
 from schema.payloads import NumberRangePayload, OrganizationPayload
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
@@ -46,4 +47,18 @@ async def datev_settings_update(info: Info, input: DatevSettingsInput) -> Organi
         organization=info.context.principal.organization,
         changes=given(input, ("account_length", "consultant_number", "client_number")),
     )
+    return OrganizationPayload(organization=Organization.from_model(row))
+
+
+@refusals_as(OrganizationPayload)
+async def organization_settings_update(
+    info: Info, input: OrganizationSettingsInput
+) -> OrganizationPayload:
+    require_settings_write(info)
+    row = await organizations.update_organization(
+        info.context.principal.organization_id,
+        customers_read_only=value_of(input.customers_read_only),
+    )
+    if row is None:
+        raise not_found("Organization")
     return OrganizationPayload(organization=Organization.from_model(row))

@@ -15,7 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from resolvers import addresses, customers, not_built, queries, settings
+from resolvers import addresses, billing, customers, not_built, queries, sessions, settings
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
 from schema.payloads import (
@@ -25,6 +25,8 @@ from schema.payloads import (
     CustomersExportPayload,
     CustomersImportPayload,
     InvoicePayload,
+    LoginPayload,
+    LogoutPayload,
     NumberRangePayload,
     OrderPayload,
     OrganizationPayload,
@@ -38,6 +40,7 @@ from schema.types.customer_connection import CustomerConnection
 from schema.types.jobs import ExportJob
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
+from schema.types.user import User
 
 MAX_DEPTH = 10
 MAX_ALIASES = 30
@@ -51,6 +54,10 @@ class Query:
     customers: CustomerConnection = strawberry.field(resolver=queries.customers)
     export_job: ExportJob | None = strawberry.field(resolver=queries.export_job)
     organization: Organization = strawberry.field(resolver=queries.organization)
+    current_user: User | None = strawberry.field(
+        resolver=sessions.current_user,
+        description="The logged-in web-app user; null for API keys.",
+    )
     number_ranges: list[NumberRange] = strawberry.field(
         resolver=settings.number_ranges,
         description="Nummernkreise of the organization: customer and DATEV debtor numbers.",
@@ -92,15 +99,28 @@ class Mutation:
         resolver=not_built.customers_import
     )
     subscription_create: SubscriptionPayload = strawberry.mutation(
-        resolver=not_built.subscription_create
+        resolver=billing.subscription_create
     )
     subscription_cancel: SubscriptionPayload = strawberry.mutation(
-        resolver=not_built.subscription_cancel
+        resolver=billing.subscription_cancel
     )
-    order_create: OrderPayload = strawberry.mutation(resolver=not_built.order_create)
-    order_complete: OrderPayload = strawberry.mutation(resolver=not_built.order_complete)
-    invoice_create: InvoicePayload = strawberry.mutation(resolver=not_built.invoice_create)
-    payment_create: PaymentPayload = strawberry.mutation(resolver=not_built.payment_create)
+    order_create: OrderPayload = strawberry.mutation(resolver=billing.order_create)
+    order_complete: OrderPayload = strawberry.mutation(resolver=billing.order_complete)
+    invoice_create: InvoicePayload = strawberry.mutation(resolver=billing.invoice_create)
+    payment_create: PaymentPayload = strawberry.mutation(resolver=billing.payment_create)
+    login: LoginPayload = strawberry.mutation(
+        resolver=sessions.login,
+        description=(
+            "Web-app login with e-mail and password; the only field callable without a key."
+        ),
+    )
+    logout: LogoutPayload = strawberry.mutation(
+        resolver=sessions.logout, description="Ends the calling login session."
+    )
+    organization_settings_update: OrganizationPayload = strawberry.mutation(
+        resolver=settings.organization_settings_update,
+        description="Settings of the organization; for administrators and write keys.",
+    )
     number_range_update: NumberRangePayload = strawberry.mutation(
         resolver=settings.number_range_update,
         description="Change format, padding or next value of a number range.",
@@ -123,7 +143,7 @@ def build_schema() -> Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
-        types=[Address, Subscription, Order, Invoice, Payment],
+        types=[Address, Subscription, Order, Invoice, Payment, User],
         extensions=[
             MaskUnexpectedErrors,
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -201,3 +201,16 @@ class DatevSettingsInput:
     )
     consultant_number: Text = strawberry.field(description="Beraternummer")
     client_number: Text = strawberry.field(description="Mandantennummer")
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+
+
+@strawberry.input
+class OrganizationSettingsInput:
+    customers_read_only: strawberry.Maybe[bool | None] = strawberry.field(
+        description="Schreibgeschützte Kunden: web-app users may not change customers."
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import strawberry
 
 from schema.errors import UserError
@@ -11,6 +13,7 @@ from schema.types.customer import Customer
 from schema.types.jobs import ExportJob, ImportResult
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
+from schema.types.user import User
 
 
 @strawberry.type
@@ -77,4 +80,21 @@ class NumberRangePayload:
 @strawberry.type
 class OrganizationPayload:
     organization: Organization | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LoginPayload:
+    token: str | None = strawberry.field(
+        default=None,
+        description="Send it as 'Authorization: Bearer <token>'; shown once, expires at expiresAt.",
+    )
+    expires_at: dt.datetime | None = None
+    user: User | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class LogoutPayload:
+    logged_out: bool = False
     user_errors: list[UserError] = strawberry.field(default_factory=list)

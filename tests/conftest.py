@@ -33,7 +33,7 @@ def _admin_dsn(url: str) -> tuple[str, str]:
     return admin, database
 
 
-async def _recreate_postgres_database(url: str) -> None:
+async def recreate_postgres_database(url: str) -> None:
     admin, database = _admin_dsn(url)
     connection = await asyncpg.connect(admin)
     try:
@@ -62,7 +62,7 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     import asyncio
 
     if POSTGRES_URL:
-        asyncio.run(_recreate_postgres_database(POSTGRES_URL))
+        asyncio.run(recreate_postgres_database(POSTGRES_URL))
         asyncio.run(apply_migrations(POSTGRES_URL))
         yield POSTGRES_URL
         return

@@ -12,6 +12,7 @@ from resolvers.context import Info
 from schema.enums import CustomerStatus, CustomerType, Language, PaymentMethodType, UserErrorCode
 from schema.node import Node, encode_id
 from schema.types.address import Address
+from schema.types.customer_event import CustomerEvent
 
 if TYPE_CHECKING:
     from schema.types.billing import Subscription
@@ -163,14 +164,30 @@ class Customer(Node):
     async def subscriptions(
         self, info: Info
     ) -> list[Annotated[Subscription, strawberry.lazy("schema.types.billing")]]:
-        # Billing records are not stored yet, so no customer has subscriptions.
-        return []
+        from schema.types.billing import Subscription
+
+        rows = await info.context.loaders.subscriptions_by_customer.load(self.pk)
+        return [Subscription.from_model(row) for row in rows]
 
     @strawberry.field(
         description="Why customerDelete would refuse now; empty when the customer can be deleted."
     )
     async def deletion_blockers(self, info: Info) -> list[DeletionBlocker]:
-        return []
+        blockers = await info.context.loaders.deletion_blockers.load(self.pk)
+        return [
+            DeletionBlocker(code=UserErrorCode(blocker.code.value), count=blocker.count)
+            for blocker in blockers
+        ]
+
+    @strawberry.field(description="Audit trail: every write to this customer, oldest first.")
+    async def events(self, info: Info) -> list[CustomerEvent]:
+        rows = await info.context.loaders.events_by_customer.load(self.pk)
+        return [
+            CustomerEvent.from_model(
+                row, encode_id("Address", row.address_id) if row.address_id else None
+            )
+            for row in rows
+        ]
 
 
 @strawberry.type

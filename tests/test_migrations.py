@@ -1,0 +1,69 @@
+"""Migrations upgrade a database that already holds data, one release after another."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from tortoise import Tortoise, connections
+from tortoise.migrations.api import migrate
+
+from database import apply_migrations, tortoise_config
+from models import Customer, Organization
+from tests.conftest import POSTGRES_URL, recreate_postgres_database
+
+MIGRATIONS = sorted(
+    path.stem for path in (Path(__file__).resolve().parent.parent / "migrations").glob("0*.py")
+)
+
+
+@pytest.fixture
+async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
+    if POSTGRES_URL:
+        url = POSTGRES_URL.rsplit("/", 1)[0] + "/kundenstamm_migrations_test"
+        await recreate_postgres_database(url)
+        yield url
+    else:
+        yield f"sqlite://{tmp_path / 'upgrade.sqlite3'}"
+
+
+async def test_each_migration_applies_to_a_database_with_data(empty_database: str) -> None:
+    # given: the first release's schema with an organization and a customer in it
+    config = tortoise_config(empty_database)
+    await migrate(config=config, target=f"models.{MIGRATIONS[0]}")
+    organization_id, customer_id = uuid.uuid4(), uuid.uuid4()
+    sqlite = empty_database.startswith("sqlite")
+    one, two = ("?", "?") if sqlite else ("$1", "$2")
+    connection = connections.get("default")
+    await connection.execute_query(
+        "INSERT INTO organizations (id, name, datev_enabled, customers_read_only, created_at) "
+        f"VALUES ({one}, 'Alt GmbH', true, false, CURRENT_TIMESTAMP)",
+        [str(organization_id) if sqlite else organization_id],
+    )
+    await connection.execute_query(
+        "INSERT INTO customers (id, organization_id, customer_number, type, status, "
+        "display_name, company_name, language, currency_code, version, created_at, updated_at) "
+        f"VALUES ({one}, {two}, 'K00001', 'COMPANY', 'ACTIVE', 'Alt GmbH', 'Alt GmbH', 'DE', "
+        "'EUR', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        [str(customer_id), str(organization_id)] if sqlite else [customer_id, organization_id],
+    )
+    await Tortoise.close_connections()
+    # when: every later migration, one at a time
+    for name in MIGRATIONS[1:]:
+        await migrate(config=config, target=f"models.{name}")
+        await Tortoise.close_connections()
+    await apply_migrations(empty_database)
+    # then: the data is there and new columns have their defaults
+    await Tortoise.init(config=config)
+    try:
+        organization = await Organization.get(id=organization_id)
+        assert organization.name == "Alt GmbH"
+        assert organization.datev_account_length == 4
+        assert organization.datev_consultant_number is None
+        customer = await Customer.get(id=customer_id)
+        assert (customer.customer_number, customer.display_name) == ("K00001", "Alt GmbH")
+        assert customer.organization_id == organization_id
+    finally:
+        await Tortoise.close_connections()
