@@ -15,6 +15,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 from database import tortoise_config
 from schema import schema
 from settings import Settings
+from web.downloads import download_export
+from web.export_runner import ExportRunner
 from web.graphql_app import GraphQLApp
 from web.request_id import RequestIdMiddleware
 
@@ -23,23 +25,26 @@ async def health(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
-    """The app; `manage_database=False` leaves opening the database to the caller (tests)."""
+def create_app(settings: Settings) -> Starlette:
     graphql = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=True)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if not manage_database:
-            yield
-            return
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            yield
+            runner = ExportRunner(settings)
+            await runner.start()
+            app.state.export_runner = runner
+            try:
+                yield
+            finally:
+                await runner.stop()
 
     app = Starlette(
         routes=[
             Route(
                 "/graphql", graphql, methods=["GET", "POST"], max_body_size=settings.max_body_bytes
             ),
+            Route("/exports/{organization_id}/{job_id}", download_export, methods=["GET", "HEAD"]),
             Route("/health", health, methods=["GET"]),
         ],
         middleware=[Middleware(RequestIdMiddleware)],

@@ -22,6 +22,9 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     environment: str = "development"
     max_body_bytes: int = 1_048_576
+    export_dir: Path = Path("exports")
+    export_link_seconds: int = 3600
+    export_file_seconds: int = 24 * 3600
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -32,6 +35,7 @@ class Settings:
             secret_key=env.get("KUNDENSTAMM_SECRET_KEY", DEFAULT_SECRET_KEY),
             public_url=env.get("KUNDENSTAMM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             environment=env.get("KUNDENSTAMM_ENV", "development"),
+            export_dir=Path(env.get("KUNDENSTAMM_EXPORT_DIR", str(Path.cwd() / "exports"))),
         )
         settings.check()
         return settings

@@ -105,6 +105,14 @@ async def update_address(
                 **changed, updated_at=dt.datetime.now(dt.UTC)
             )
             await _touch_customer(address.customer_id)
+            await record_event(
+                organization_id=organization_id,
+                customer_id=address.customer_id,
+                address_id=address.id,
+                action=CustomerEventAction.ADDRESS_UPDATED,
+                actor=actor,
+                changes=changes_between({k: getattr(address, k) for k in changed}, changed),
+            )
     return await get_address(organization_id, address_id)
 
 

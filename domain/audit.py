@@ -50,3 +50,12 @@ async def record_event(
         actor_id=actor.id,
         changes=changes,
     )
+
+
+async def redact_events(organization_id: uuid.UUID, customer_id: uuid.UUID) -> None:
+    """Drop the old and new values of a customer's events, keeping the field names."""
+    events = await CustomerEvent.filter(organization_id=organization_id, customer_id=customer_id)
+    for event in events:
+        if event.changes:
+            fields = [{"field": item["field"], "old": None, "new": None} for item in event.changes]
+            await CustomerEvent.filter(id=event.id).update(changes=fields)

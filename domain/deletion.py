@@ -19,7 +19,7 @@ from tortoise.functions import Count
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from domain.audit import record_event
+from domain.audit import record_event, redact_events
 from domain.errors import DomainError, ErrorCode, FieldError, not_found
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
@@ -100,7 +100,9 @@ async def delete_customer(
             await Order.filter(customer_id=customer.id, status=OrderStatus.OPEN).delete()
             await Address.filter(customer_id=customer.id).delete()
             await Customer.filter(id=customer.id).delete()
-            # No personal data: the customer's data is gone, the fact of the deletion stays.
+            # No personal data may outlive the customer: earlier events keep who changed
+            # which field when, but lose the values; the fact of the deletion stays.
+            await redact_events(organization_id, customer.id)
             await record_event(
                 organization_id=organization_id,
                 customer_id=customer.id,

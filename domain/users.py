@@ -94,10 +94,10 @@ async def login(*, email_address: str, password: str) -> IssuedSession:
         raise _login_refused()
     if not await _verify(password, user.password_hash):
         await User.filter(id=user.id).update(failed_logins=F("failed_logins") + 1)
-        if user.failed_logins + 1 >= MAX_FAILED_LOGINS:
-            await User.filter(id=user.id).update(
-                locked_until=_now() + LOCK_DURATION, failed_logins=0
-            )
+        # Decided on the stored count: concurrent guesses all count towards the lock.
+        await User.filter(id=user.id, failed_logins__gte=MAX_FAILED_LOGINS).update(
+            locked_until=_now() + LOCK_DURATION, failed_logins=0
+        )
         raise _login_refused()
     await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
     token = SESSION_PREFIX + secrets.token_urlsafe(32)

@@ -5,6 +5,7 @@ from models.api_key import ApiKey
 from models.billing import Invoice, Order, Payment, Subscription
 from models.customer import Customer
 from models.customer_event import CustomerEvent
+from models.export_job import ExportJob
 from models.number_range import NumberRange
 from models.organization import Organization
 from models.user import User, UserSession
@@ -14,6 +15,7 @@ __all__ = [
     "ApiKey",
     "Customer",
     "CustomerEvent",
+    "ExportJob",
     "Invoice",
     "NumberRange",
     "Order",

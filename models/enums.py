@@ -71,3 +71,15 @@ class CustomerEventAction(StrEnum):
     ADDRESS_CREATED = "ADDRESS_CREATED"
     ADDRESS_UPDATED = "ADDRESS_UPDATED"
     ADDRESS_SET_DEFAULT = "ADDRESS_SET_DEFAULT"
+
+
+class ExportFormat(StrEnum):
+    XLSX = "XLSX"
+    DATEV = "DATEV"
+
+
+class JobStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"

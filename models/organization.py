@@ -24,7 +24,8 @@ class Organization(Model):
     )
     datev_account_length = fields.IntField(
         default=4,
-        db_default=4, description="DATEV Sachkontenlänge (4-8): debtor numbers have one digit more"
+        db_default=4,
+        description="DATEV Sachkontenlänge (4-8): debtor numbers have one digit more",
     )
     datev_consultant_number = fields.CharField(
         max_length=7, null=True, description="DATEV Beraternummer"

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from resolvers.context import Info
 from resolvers.errors import NotBuiltYet
-from schema.inputs import CustomersExportInput, CustomersImportInput
-from schema.payloads import CustomersExportPayload, CustomersImportPayload
-
-
-async def customers_export(
-    info: Info, input: CustomersExportInput | None = None
-) -> CustomersExportPayload:
-    raise NotBuiltYet("The customer export")
+from schema.inputs import CustomersImportInput
+from schema.payloads import CustomersImportPayload
 
 
 async def customers_import(info: Info, input: CustomersImportInput) -> CustomersImportPayload:

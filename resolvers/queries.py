@@ -22,6 +22,7 @@ from domain.customer_listing import (
 from models.enums import CustomerType
 from resolvers.context import Info
 from resolvers.errors import ClientError
+from resolvers.exports import export_job
 from resolvers.inputs import value_of
 from schema.inputs import CustomerFilter, CustomerSort
 from schema.node import Node, decode_any_id, decode_id
@@ -29,7 +30,6 @@ from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.customer_connection import CustomerConnection
-from schema.types.jobs import ExportJob
 from schema.types.organization import Organization
 
 
@@ -53,6 +53,8 @@ async def node(info: Info, id: strawberry.ID) -> Node | None:
         "Invoice": (loaders.invoice_by_id, Invoice),
         "Payment": (loaders.payment_by_id, Payment),
     }
+    if type_name == "ExportJob":
+        return await export_job(info, id)
     if type_name in records:
         loader, node_type = records[type_name]
         row = await loader.load(pk)
@@ -100,8 +102,3 @@ async def customers(
 
 async def organization(info: Info) -> Organization:
     return Organization.from_model(info.context.principal.organization)
-
-
-async def export_job(info: Info, id: strawberry.ID) -> ExportJob | None:
-    # Exports are not built yet, so no id names one.
-    return None

@@ -15,7 +15,16 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from resolvers import addresses, billing, customers, not_built, queries, sessions, settings
+from resolvers import (
+    addresses,
+    billing,
+    customers,
+    exports,
+    not_built,
+    queries,
+    sessions,
+    settings,
+)
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
 from schema.payloads import (
@@ -52,7 +61,7 @@ class Query:
     node: Node | None = strawberry.field(resolver=queries.node)
     customer: Customer | None = strawberry.field(resolver=queries.customer)
     customers: CustomerConnection = strawberry.field(resolver=queries.customers)
-    export_job: ExportJob | None = strawberry.field(resolver=queries.export_job)
+    export_job: ExportJob | None = strawberry.field(resolver=exports.export_job)
     organization: Organization = strawberry.field(resolver=queries.organization)
     current_user: User | None = strawberry.field(
         resolver=sessions.current_user,
@@ -89,7 +98,7 @@ class Mutation:
         resolver=addresses.address_set_default
     )
     customers_export: CustomersExportPayload = strawberry.mutation(
-        resolver=not_built.customers_export,
+        resolver=exports.customers_export,
         description=(
             "Starts an export of the organization's customers; poll exportJob(id) until "
             "COMPLETED, then download url."

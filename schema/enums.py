@@ -87,7 +87,10 @@ class SortDirection(Enum):
 
 @strawberry.enum
 class ExportFormat(Enum):
-    XLSX = "XLSX"
+    XLSX = strawberry.enum_value("XLSX", description="Excel workbook, one row per customer.")
+    DATEV = strawberry.enum_value(
+        "DATEV", description="DATEV Debitoren/Kreditoren master data (EXTF); DATEV add-on only."
+    )
 
 
 @strawberry.enum

@@ -9,6 +9,7 @@ import strawberry
 
 from models import CustomerEvent as CustomerEventRow
 from schema.errors import camel
+from schema.node import encode_id
 
 
 @strawberry.enum
@@ -44,7 +45,9 @@ def _json(value: Any) -> str | None:
 class CustomerEvent:
     action: CustomerEventAction
     actor_type: ActorType
-    actor_id: strawberry.ID = strawberry.field(description="The API key or user id.")
+    actor_id: strawberry.ID = strawberry.field(
+        description="A user's global id (as User.id), or the API key's id (as the CLI prints it)."
+    )
     address_id: strawberry.ID | None
     created_at: dt.datetime
     changes: list[FieldChange]
@@ -54,7 +57,11 @@ class CustomerEvent:
         return cls(
             action=CustomerEventAction[row.action.value],
             actor_type=ActorType[row.actor_type.value],
-            actor_id=strawberry.ID(str(row.actor_id)),
+            actor_id=(
+                encode_id("User", row.actor_id)
+                if row.actor_type.value == "USER"
+                else strawberry.ID(str(row.actor_id))
+            ),
             address_id=address_id,
             created_at=row.created_at,
             changes=[

@@ -1,13 +1,19 @@
-"""Export jobs and import results of the contract (not built yet)."""
+"""Export jobs and import results of the contract."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
+from typing import Self
 
 import strawberry
 
+from domain.export_links import download_path
+from models import ExportJob as ExportJobRow
+from models.enums import JobStatus as StoredStatus
 from schema.enums import ExportFormat, JobStatus, UserErrorCode
-from schema.node import Node
+from schema.node import Node, encode_id
+from settings import Settings
 
 
 @strawberry.type
@@ -19,9 +25,40 @@ class ExportJob(Node):
     url: str | None = strawberry.field(
         description="Signed, expiring download URL; set once status is COMPLETED."
     )
-    expires_at: dt.datetime | None
+    expires_at: dt.datetime | None = strawberry.field(
+        description="When url stops working; a new one is minted on every query."
+    )
+    file_expires_at: dt.datetime | None = strawberry.field(
+        description="When the file is deleted; export again after that."
+    )
     error_message: str | None
     created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @classmethod
+    def from_model(cls, row: ExportJobRow, settings: Settings) -> Self:
+        url = expires_at = None
+        if row.status is StoredStatus.COMPLETED and row.file_name and row.file_expires_at:
+            expires = min(
+                int(time.time()) + settings.export_link_seconds,
+                int(row.file_expires_at.timestamp()),
+            )
+            if expires > time.time():
+                path = download_path(settings.secret_key, row.organization_id, row.id, expires)
+                url = settings.public_url + path
+                expires_at = dt.datetime.fromtimestamp(expires, dt.UTC)
+        return cls(
+            id=encode_id("ExportJob", row.id),
+            status=JobStatus(row.status.value),
+            format=ExportFormat(row.format.value),
+            row_count=row.row_count,
+            url=url,
+            expires_at=expires_at,
+            file_expires_at=row.file_expires_at if row.file_name else None,
+            error_message=row.error_message,
+            created_at=row.created_at,
+            finished_at=row.finished_at,
+        )
 
 
 @strawberry.type

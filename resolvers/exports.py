@@ -1,0 +1,44 @@
+"""customersExport and exportJob."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain import exports
+from models import ExportJob as ExportJobRow
+from models.enums import ExportFormat
+from resolvers.context import Info
+from resolvers.inputs import value_of
+from resolvers.payloads import refusals_as
+from schema.inputs import CustomersExportInput
+from schema.node import decode_id
+from schema.payloads import CustomersExportPayload
+from schema.types.jobs import ExportJob
+
+
+@refusals_as(CustomersExportPayload)
+async def customers_export(
+    info: Info, input: CustomersExportInput | None = None
+) -> CustomersExportPayload:
+    # Reading in bulk: every caller that may read customers may export them.
+    principal = info.context.principal
+    export_format = value_of(input.format, "XLSX") if input else "XLSX"
+    include_archived = value_of(input.include_archived, True) if input else True
+    row = await exports.start_export(
+        organization=principal.organization,
+        export_format=ExportFormat(export_format),
+        include_archived=bool(include_archived),
+    )
+    request = info.context.request
+    request.app.state.export_runner.submit(row.id)
+    return CustomersExportPayload(export_job=ExportJob.from_model(row, request.app.state.settings))
+
+
+async def export_job(info: Info, id: strawberry.ID) -> ExportJob | None:
+    pk = decode_id(id, "ExportJob")
+    if pk is None:
+        return None
+    row = await ExportJobRow.get_or_none(
+        id=pk, organization_id=info.context.principal.organization_id
+    )
+    return ExportJob.from_model(row, info.context.request.app.state.settings) if row else None

@@ -1,0 +1,1 @@
+"""Spreadsheet and accounting files built from customer data (no GraphQL, no database)."""
