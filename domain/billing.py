@@ -8,7 +8,7 @@ import uuid
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.customer_addresses import invoice_address
+from domain.customer_addresses import POSTAL_FIELDS, invoice_address
 from domain.customers import get_customer
 from domain.errors import DomainError, ErrorCode, not_found
 from models import Address, Customer, Invoice, Order, Payment, Subscription
@@ -101,15 +101,7 @@ async def create_invoice(*, organization_id: uuid.UUID, customer_id: uuid.UUID) 
             organization_id=organization_id,
             customer_id=customer.id,
             recipient_email=customer.invoice_email or customer.email,
-            company_name=address.company_name,
-            first_name=address.first_name,
-            last_name=address.last_name,
-            addition=address.addition,
-            street=address.street,
-            house_number=address.house_number,
-            zip=address.zip,
-            city=address.city,
-            country_code=address.country_code,
+            **{name: getattr(address, name) for name in POSTAL_FIELDS},
         )
 
 

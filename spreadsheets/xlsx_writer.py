@@ -41,17 +41,21 @@ class CustomerSheet:
         self.sheet.append(header)
         self.rows = 0
 
-    def _cell(self, column: Column, value: Any) -> WriteOnlyCell:
+    def _cell(self, column: Column, value: Any) -> Any:
         if isinstance(value, str):
-            cell = WriteOnlyCell(self.sheet, value=clean_text(value))
-            # Typed as text, a value like "=HYPERLINK(...)" (or one starting with +, -, @,
-            # tab or CR) stays the characters it is and never becomes a formula.
+            value = clean_text(value)
+            if not value.startswith("="):
+                return value  # openpyxl stores any other text as text
+            # Typed as text, "=HYPERLINK(...)" stays the characters it is, never a formula.
+            # (+, -, @, tab and CR only turn into formulas in CSV; here they are text anyway.)
+            cell = WriteOnlyCell(self.sheet, value=value)
             cell.data_type = "s"
             return cell
-        cell = WriteOnlyCell(self.sheet, value=value)
-        if column.number_format:
+        if column.number_format and value is not None:
+            cell = WriteOnlyCell(self.sheet, value=value)
             cell.number_format = column.number_format
-        return cell
+            return cell
+        return value
 
     def append(self, records: Iterable[CustomerRecord]) -> None:
         for record in records:

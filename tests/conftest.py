@@ -82,8 +82,13 @@ async def database_url(migrated_template: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, public_url="http://testserver")
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        public_url="http://testserver",
+        secret_key="test-secret-" + "x" * 32,
+        export_dir=tmp_path / "exports",
+    )
 
 
 @pytest.fixture

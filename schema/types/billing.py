@@ -8,7 +8,7 @@ from typing import Self
 
 import strawberry
 
-from domain.customer_addresses import invoice_address
+from domain.customer_addresses import POSTAL_FIELDS, invoice_address
 from models import Invoice as InvoiceRow
 from models import Order as OrderRow
 from models import Payment as PaymentRow
@@ -129,17 +129,7 @@ class Invoice(Node):
             id=encode_id("Invoice", row.id),
             created_at=row.created_at,
             recipient_email=row.recipient_email,
-            address=InvoiceAddress(
-                company_name=row.company_name,
-                first_name=row.first_name,
-                last_name=row.last_name,
-                addition=row.addition,
-                street=row.street,
-                house_number=row.house_number,
-                zip=row.zip,
-                city=row.city,
-                country_code=row.country_code,
-            ),
+            address=InvoiceAddress(**{name: getattr(row, name) for name in POSTAL_FIELDS}),
             customer_pk=row.customer_id,
         )
 
