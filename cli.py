@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import asyncio
 import json
 import logging
+import os
 import secrets
 import sys
 import uuid
@@ -177,6 +179,9 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
     from app import create_app
 
+    if "KUNDENSTAMM_PUBLIC_URL" not in os.environ:
+        # Links handed out (export downloads) should point at where this server listens.
+        settings = dataclasses.replace(settings, public_url=f"http://{host}:{port}")
     asyncio.run(_prepare_serving(settings))
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
