@@ -8,6 +8,7 @@ through the job row (status, heartbeat), which every server process can read.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import uuid
@@ -66,17 +67,18 @@ async def export_customers(*, job_id: uuid.UUID, export_dir: Path, file_seconds:
         return
     job = await ExportJob.get(id=job_id)
     organization = await Organization.get(id=job.organization_id)
-    export_dir.mkdir(parents=True, exist_ok=True)
     file_name = f"{job.id}.{EXTENSIONS[job.format]}"
     partial = export_dir / f"{file_name}.part"
     try:
+        export_dir.mkdir(parents=True, exist_ok=True)
         rows = await _write(job, organization, partial)
         partial.replace(export_dir / file_name)
     except Exception:
         # The job must end FAILED whatever went wrong, and the details belong in the log,
         # not in the message users see.
         logger.exception("export %s failed", job.id)
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         await ExportJob.filter(id=job.id).update(
             status=JobStatus.FAILED,
             error_message=f"The export failed unexpectedly (job {job.id}); see the server log.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 from domain.errors import DomainError, ErrorCode
@@ -74,6 +74,10 @@ async def customer_pages(
 
 async def heartbeat(job_id: uuid.UUID) -> None:
     await ExportJob.filter(id=job_id).update(heartbeat_at=_now())
+
+
+async def heartbeat_all(job_ids: Iterable[uuid.UUID]) -> None:
+    await ExportJob.filter(id__in=list(job_ids), status__in=ACTIVE).update(heartbeat_at=_now())
 
 
 async def fail_abandoned_jobs() -> int:

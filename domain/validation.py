@@ -16,7 +16,9 @@ from stdnum.gb import vat as gb_vat
 from domain.errors import ErrorCode, FieldError
 
 MAX_TEXT_LENGTH = 255
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, lone surrogates and the noncharacters U+FFFE/U+FFFF: none of them
+# belongs in master data, and some break storage (UTF-8) or exports (XML).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Postleitzahlen of the countries our customers mostly live in; others are free text.
 _ZIP_PATTERNS = {
     "DE": re.compile(r"\d{5}"),

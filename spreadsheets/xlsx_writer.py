@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,13 @@ from openpyxl.utils import get_column_letter
 from spreadsheets.customer_columns import Column
 from spreadsheets.customer_record import CustomerRecord
 
+# Everything XML 1.0 cannot carry: control characters, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
 
 def clean_text(value: str) -> str:
     """Text as a cell can hold it: characters XML cannot carry are dropped, not fatal."""
-    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return cleaned
+    return _NOT_XML.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 class CustomerSheet:

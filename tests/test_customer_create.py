@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -261,6 +262,9 @@ async def test_company_with_contact_person_is_named_by_its_company_name(tenant: 
             {"firstName": "Erika\nHacker"}, ["input", "firstName"], "INVALID", id="newline"
         ),
         pytest.param({"phone": "030\t123"}, ["input", "phone"], "INVALID", id="tab"),
+        pytest.param(
+            {"companyName": "Muster\ufffeGmbH"}, ["input", "companyName"], "INVALID", id="nonchar"
+        ),
         pytest.param(
             {"address": {"city": "Berlin\x00"}},
             ["input", "address", "city"],
@@ -574,3 +578,20 @@ async def test_read_key_may_not_create(api: Api, tenant: Tenant, read_only_key: 
     assert payload["customer"] is None
     assert errors_of(payload) == [(None, "FORBIDDEN")]
     await assert_nothing_stored(tenant)
+
+
+async def test_lone_surrogate_in_json_is_refused_not_a_server_error(tenant: Tenant) -> None:
+    # given: JSON may escape a lone surrogate, which no database can store as UTF-8
+    body = json.dumps(
+        {"query": CREATE, "variables": {"input": {"type": "COMPANY", "companyName": "A\ud800B"}}}
+    )
+    # when
+    response = await tenant.api.http.post(
+        "/graphql",
+        content=body,
+        headers={"Authorization": f"Bearer {tenant.key}", "Content-Type": "application/json"},
+    )
+    # then
+    assert response.status_code == 400
+    assert "Unicode" in response.text
+    assert await Customer.filter(organization_id=tenant.organization_id).count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import multiprocessing
 import uuid
@@ -11,7 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from domain.export_worker import run_export_job
-from domain.exports import delete_expired_files, fail_abandoned_jobs
+from domain.exports import ACTIVE, delete_expired_files, fail_abandoned_jobs, heartbeat_all
 from models import ExportJob
 from models.enums import JobStatus
 from settings import Settings
@@ -27,6 +28,7 @@ class ExportRunner:
         self._pool: ProcessPoolExecutor | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        self._queued: set[uuid.UUID] = set()
 
     async def start(self) -> None:
         await fail_abandoned_jobs()
@@ -57,6 +59,7 @@ class ExportRunner:
 
     async def _run(self, job_id: uuid.UUID) -> None:
         loop = asyncio.get_running_loop()
+        self._queued.add(job_id)
         try:
             await loop.run_in_executor(
                 self._worker_pool(),
@@ -66,19 +69,28 @@ class ExportRunner:
                 str(job_id),
                 self.settings.export_file_seconds,
             )
-        except BrokenProcessPool:
-            logger.exception("export worker died while running job %s", job_id)
-            self._pool = None
-            await ExportJob.filter(
-                id=job_id, status__in=(JobStatus.PENDING, JobStatus.RUNNING)
-            ).update(
-                status=JobStatus.FAILED, error_message="The export worker stopped unexpectedly."
+        except Exception as error:
+            # The worker records its own failures; this is for the worker process itself
+            # dying or not starting. The job must not stay PENDING or RUNNING.
+            logger.exception("export worker failed on job %s", job_id)
+            if isinstance(error, BrokenProcessPool):
+                self._pool = None
+            await ExportJob.filter(id=job_id, status__in=ACTIVE).update(
+                status=JobStatus.FAILED,
+                error_message="The export worker stopped unexpectedly; start the export again.",
+                finished_at=dt.datetime.now(dt.UTC),
             )
+        finally:
+            self._queued.discard(job_id)
 
     async def _sweep_forever(self) -> None:
         while True:
             await asyncio.sleep(SWEEP_SECONDS)
             try:
+                # Jobs waiting in this process's queue are alive, though no worker touched
+                # them yet.
+                if self._queued:
+                    await heartbeat_all(self._queued)
                 await fail_abandoned_jobs()
                 await delete_expired_files(self.settings.export_dir)
             except Exception:

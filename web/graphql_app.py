@@ -31,6 +31,16 @@ def unauthorized() -> Response:
     )
 
 
+def _has_lone_surrogate(value: object) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= char <= "\udfff" for char in value)
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
 def _replay(body: bytes) -> Receive:
     sent = False
 
@@ -85,4 +95,7 @@ class GraphQLApp(GraphQL[Context, None]):
         # A body that is null, a number or a batch list is not a GraphQL request here.
         if not isinstance(parsed, dict):
             raise HTTPException(400, "The request body must be a JSON object.")
+        if _has_lone_surrogate(parsed):
+            # JSON can escape them, but no database stores them as UTF-8: refuse up front.
+            raise HTTPException(400, "The request contains invalid Unicode (a lone surrogate).")
         return parsed
