@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
+
+from tortoise.expressions import Q
 
 from domain.errors import DomainError, ErrorCode
 from models import Address, Customer, ExportJob, Organization
@@ -46,6 +50,8 @@ async def start_export(
         format=export_format,
         include_archived=include_archived,
         heartbeat_at=_now(),
+        owner_host=socket.gethostname(),
+        owner_pid=os.getpid(),
     )
 
 
@@ -80,11 +86,32 @@ async def heartbeat_all(job_ids: Iterable[uuid.UUID]) -> None:
     await ExportJob.filter(id__in=list(job_ids), status__in=ACTIVE).update(heartbeat_at=_now())
 
 
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, under another user
+    return False
+
+
 async def fail_abandoned_jobs() -> int:
-    """Jobs whose worker went away (a restart, a crash) end as FAILED, never RUNNING forever."""
-    return await ExportJob.filter(
-        status__in=ACTIVE, heartbeat_at__lt=_now() - ABANDONED_AFTER
-    ).update(
+    """Jobs whose server went away (a restart, a crash) end FAILED, never RUNNING forever.
+
+    A job of a server process on this host that no longer runs is failed at once; any
+    other job once its heartbeat is older than ABANDONED_AFTER (another host, or a pid
+    that was reused).
+    """
+    host = socket.gethostname()
+    active = ExportJob.filter(status__in=ACTIVE)
+    gone = [
+        job.id
+        for job in await active.filter(owner_host=host).exclude(owner_pid=os.getpid())
+        if job.owner_pid is None or _process_gone(job.owner_pid)
+    ]
+    stale = Q(heartbeat_at__lt=_now() - ABANDONED_AFTER) | Q(id__in=gone)
+    return await active.filter(stale).update(
         status=JobStatus.FAILED,
         error_message="The export was interrupted (server restart); start it again.",
         finished_at=_now(),

@@ -69,6 +69,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
+                    "owner_host",
+                    fields.CharField(null=True, description="Server that runs it", max_length=255),
+                ),
+                ("owner_pid", fields.IntField(null=True, description="Process id of that server")),
+                (
                     "finished_at",
                     fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
                 ),

@@ -25,6 +25,8 @@ class ExportJob(Model):
     file_name = fields.CharField(max_length=255, null=True, description="Relative to export dir")
     created_at = fields.DatetimeField(auto_now_add=True)
     heartbeat_at = fields.DatetimeField(null=True, description="Last sign of life of the worker")
+    owner_host = fields.CharField(max_length=255, null=True, description="Server that runs it")
+    owner_pid = fields.IntField(null=True, description="Process id of that server")
     finished_at = fields.DatetimeField(null=True)
     file_expires_at = fields.DatetimeField(null=True, description="The file is deleted after")
 

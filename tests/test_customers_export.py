@@ -6,6 +6,9 @@ import asyncio
 import dataclasses
 import datetime as dt
 import io
+import os
+import socket
+import sys
 import uuid
 import zipfile
 from collections.abc import AsyncIterator
@@ -336,6 +339,30 @@ async def test_job_interrupted_by_a_restart_is_failed_at_startup(
         stored_alive = await ExportJob.get(id=alive.id)
         assert stored_alive.status is JobStatus.RUNNING
         assert stored_alive.error_message is None
+
+
+async def test_job_of_a_stopped_server_on_this_host_is_failed_at_once(
+    tenant: Tenant, settings: Settings
+) -> None:
+    # given: a job owned by a server process that has exited, its heartbeat still fresh
+    process = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+    await process.wait()
+    orphan = await insert_job(tenant, JobStatus.RUNNING)
+    await ExportJob.filter(id=orphan.id).update(
+        owner_host=socket.gethostname(), owner_pid=process.pid
+    )
+    mine = await insert_job(tenant, JobStatus.PENDING)
+    await ExportJob.filter(id=mine.id).update(
+        owner_host=socket.gethostname(), owner_pid=os.getpid()
+    )
+    # when
+    async with restarted(settings) as http:
+        # then
+        reported = await job_via(http, tenant, encode_id("ExportJob", orphan.id))
+        assert reported is not None
+        assert reported["status"] == "FAILED"
+        assert (await ExportJob.get(id=orphan.id)).status is JobStatus.FAILED
+        assert (await ExportJob.get(id=mine.id)).status is JobStatus.PENDING
 
 
 async def test_expired_file_is_deleted_at_startup(
