@@ -181,7 +181,8 @@ def _serve(settings: Settings, host: str, port: int) -> int:
 
     if "KUNDENSTAMM_PUBLIC_URL" not in os.environ:
         # Links handed out (export downloads) should point at where this server listens.
-        settings = dataclasses.replace(settings, public_url=f"http://{host}:{port}")
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
+        settings = dataclasses.replace(settings, public_url=f"http://{shown}:{port}")
     asyncio.run(_prepare_serving(settings))
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -50,7 +50,3 @@ class Settings:
                 )
             if len(self.secret_key) < 32:
                 raise SettingsError("KUNDENSTAMM_SECRET_KEY must be at least 32 characters long")
-
-    @property
-    def is_development(self) -> bool:
-        return self.environment == "development"

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from domain.audit import changes_between, record_event
 from domain.customer_fields import clean_address
-from domain.customers import get_customer
+from domain.customers import get_customer, lock_customer
 from domain.errors import DomainError, not_found
 from domain.principal import Actor
 from models import Address, Customer
@@ -24,6 +24,14 @@ async def get_address(organization_id: uuid.UUID, address_id: uuid.UUID) -> Addr
     if address is None:
         raise not_found("Address")
     return address
+
+
+async def _lock_owner(address: Address) -> None:
+    """Lock the address's customer; gone meanwhile (deleted) means the address is gone."""
+    try:
+        await lock_customer(address.organization_id, address.customer_id)
+    except DomainError:
+        raise not_found("Address") from None
 
 
 async def _touch_customer(customer_id: uuid.UUID) -> None:
@@ -56,10 +64,11 @@ async def create_address(
     actor: Actor,
 ) -> Address:
     cleaned, errors = clean_address(fields, "address")
-    customer = await get_customer(organization_id, customer_id, ("customer_id",))
+    await get_customer(organization_id, customer_id, ("customer_id",))
     if errors:
         raise DomainError(errors)
     async with in_transaction():
+        customer = await lock_customer(organization_id, customer_id, ("customer_id",))
         has_default = await Address.filter(
             customer_id=customer.id, type=address_type, is_default=True
         ).exists()
@@ -101,6 +110,7 @@ async def update_address(
     changed = {k: v for k, v in cleaned.items() if v != getattr(address, k)}
     if changed:
         async with in_transaction():
+            await _lock_owner(address)
             await Address.filter(id=address.id).update(
                 **changed, updated_at=dt.datetime.now(dt.UTC)
             )
@@ -122,6 +132,7 @@ async def set_default_address(
     address = await get_address(organization_id, address_id)
     if not address.is_default:
         async with in_transaction():
+            await _lock_owner(address)
             await _make_default(address)
             await _touch_customer(address.customer_id)
             await record_event(

@@ -9,9 +9,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.customer_addresses import POSTAL_FIELDS, invoice_address
-from domain.customers import get_customer
+from domain.customers import get_customer, lock_customer
 from domain.errors import DomainError, ErrorCode, not_found
-from models import Address, Customer, Invoice, Order, Payment, Subscription
+from models import Address, Invoice, Order, Payment, Subscription
 from models.enums import OrderStatus, SubscriptionStatus
 
 _CUSTOMER_FIELD = ("customer_id",)
@@ -84,15 +84,8 @@ async def complete_order(*, organization_id: uuid.UUID, order_id: uuid.UUID) -> 
 async def create_invoice(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Invoice:
     """An invoice keeps a copy of the billing address and e-mail as they are now."""
     async with in_transaction():
-        # Locked, so a concurrent delete either finishes first (we find no customer) or
-        # waits for us (and then sees the invoice): the copy is never of a half-deleted one.
-        customer = (
-            await Customer.filter(id=customer_id, organization_id=organization_id)
-            .select_for_update()
-            .first()
-        )
-        if customer is None:
-            raise not_found("Customer", _CUSTOMER_FIELD)
+        # A concurrent delete finishes first (no customer) or after us (and sees the invoice).
+        customer = await lock_customer(organization_id, customer_id, _CUSTOMER_FIELD)
         addresses = await Address.filter(customer_id=customer.id)
         if not addresses:
             raise _customer_gone()  # deleted between our read and lock (SQLite has no lock)

@@ -99,10 +99,10 @@ def encode_cursor(customer: Customer, sort: SortField) -> str:
 def _decode_cursor(cursor: str, sort: SortField) -> tuple[Any, uuid.UUID]:
     try:
         value, key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(value, str) or not isinstance(key, str):
+            raise ValueError(cursor)
         if sort is SortField.CREATED_AT:
             value = dt.datetime.fromisoformat(value)
-        elif not isinstance(value, str):
-            raise ValueError(value)
         return value, uuid.UUID(key)
     except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
         raise PaginationError("The cursor is not valid for this sort order.") from None

@@ -53,6 +53,22 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+async def lock_customer(
+    organization_id: uuid.UUID, customer_id: uuid.UUID, field: FieldPath = ("id",)
+) -> Customer:
+    """The customer, its row locked until the transaction ends (PostgreSQL; SQLite's
+    transactions are serial anyway). Writes that hang off a customer take this lock, so a
+    concurrent delete runs entirely before or entirely after them."""
+    customer = (
+        await Customer.filter(id=customer_id, organization_id=organization_id)
+        .select_for_update()
+        .first()
+    )
+    if customer is None:
+        raise not_found("Customer", field)
+    return customer
+
+
 async def get_customer(
     organization_id: uuid.UUID, customer_id: uuid.UUID, field: FieldPath = ("id",)
 ) -> Customer:
@@ -135,6 +151,18 @@ def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
     return checked
 
 
+def _created_values(
+    values: Mapping[str, Any],
+    address: Mapping[str, Any],
+    invoice_address: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """Everything a create stored, addresses included, for the audit trail."""
+    stored = {k: v for k, v in values.items() if v is not None}
+    for prefix, given in (("address", address), ("invoice_address", invoice_address or {})):
+        stored |= {f"{prefix}.{k}": v for k, v in given.items() if v is not None}
+    return stored
+
+
 async def create_customer(
     *, organization: Organization, draft: CustomerDraft, actor: Actor
 ) -> Customer:
@@ -183,7 +211,7 @@ async def create_customer(
                 customer_id=customer.id,
                 action=CustomerEventAction.CREATED,
                 actor=actor,
-                changes=changes_between({}, {k: v for k, v in values.items() if v is not None}),
+                changes=changes_between({}, _created_values(values, address, invoice_address)),
             )
     except IntegrityError:
         raise await _taken_after_race(organization.id, values) from None

@@ -20,7 +20,8 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event, redact_events
-from domain.errors import DomainError, ErrorCode, FieldError, not_found
+from domain.customers import lock_customer
+from domain.errors import DomainError, ErrorCode, FieldError
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
 from models.enums import CustomerEventAction, OrderStatus, SubscriptionStatus
@@ -80,13 +81,7 @@ async def delete_customer(
 ) -> uuid.UUID:
     try:
         async with in_transaction():
-            customer = (
-                await Customer.filter(id=customer_id, organization_id=organization_id)
-                .select_for_update()
-                .first()
-            )
-            if customer is None:
-                raise not_found("Customer")
+            customer = await lock_customer(organization_id, customer_id)
             blockers = (await deletion_blockers(organization_id, [customer.id])).get(customer.id)
             if blockers:
                 raise _refusal(blockers)

@@ -100,11 +100,11 @@ async def update_number_range(
     if errors:
         raise DomainError(errors)
     values = {name: value for name, value in changes.items() if value is not None}
-    next_value = values.get("next_value", number_range.next_value)
-    # Conditional on the counter: an allocation in between may have moved it past us.
-    updated = await NumberRange.filter(id=number_range.id, next_value__lte=next_value).update(
-        **values
-    )
+    target = NumberRange.filter(id=number_range.id)
+    if "next_value" in values:
+        # Conditional on the counter: an allocation in between may have moved it past us.
+        target = target.filter(next_value__lte=values["next_value"])
+    updated = await target.update(**values) if values else 1
     if updated == 0:
         raise DomainError.single(
             ErrorCode.CONFLICT,

@@ -27,7 +27,8 @@ PLACEHOLDERS: dict[str, str] = {
     "day": r"\d{2}",
 }
 MAX_FORMAT_LENGTH = 64
-MAX_COUNTER_VALUE = 2**63 - 2  # next_value is a signed 64-bit column
+# The API shows next values as GraphQL Int (32 bit): the counter must stay below that.
+MAX_COUNTER_VALUE = 2**31 - 2
 MAX_PADDING = 20
 DEFAULT_RANGES: dict[NumberRangeKind, tuple[str, int, int]] = {
     # kind: (format, padding, first value)

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 
 from domain import passwords
 from domain.errors import DomainError, ErrorCode
@@ -87,21 +87,33 @@ async def create_user(
 
 async def login(*, email_address: str, password: str) -> IssuedSession:
     user = await User.get_or_none(email=email_address.strip().lower()[:255])
+    password = password[: passwords.MAX_LENGTH + 1]
     if user is None or len(password) > passwords.MAX_LENGTH:
-        await _verify(password[: passwords.MAX_LENGTH], passwords.DUMMY_HASH)
+        await _verify(password, passwords.DUMMY_HASH)
         raise _login_refused()
-    if user.locked_until is not None and user.locked_until > _now():
+    now = _now()
+    if user.locked_until is not None and user.locked_until <= now:
+        await User.filter(id=user.id, locked_until=user.locked_until).update(
+            locked_until=None, failed_logins=0
+        )
+    # Each attempt takes one of MAX_FAILED_LOGINS slots before the password is checked,
+    # so parallel guesses cannot outrun the lock; a locked login costs as much as any.
+    reserved = await User.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now),
+        id=user.id,
+        failed_logins__lt=MAX_FAILED_LOGINS,
+    ).update(failed_logins=F("failed_logins") + 1)
+    if not reserved:
+        await _verify(password, passwords.DUMMY_HASH)
         raise _login_refused()
     if not await _verify(password, user.password_hash):
-        await User.filter(id=user.id).update(failed_logins=F("failed_logins") + 1)
-        # Decided on the stored count: concurrent guesses all count towards the lock.
-        await User.filter(id=user.id, failed_logins__gte=MAX_FAILED_LOGINS).update(
-            locked_until=_now() + LOCK_DURATION, failed_logins=0
-        )
+        await User.filter(
+            id=user.id, failed_logins__gte=MAX_FAILED_LOGINS, locked_until__isnull=True
+        ).update(locked_until=now + LOCK_DURATION)
         raise _login_refused()
     await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
-    expires_at = _now() + SESSION_LIFETIME
+    expires_at = now + SESSION_LIFETIME
     await UserSession.create(user_id=user.id, token_hash=_digest(token), expires_at=expires_at)
     return IssuedSession(token=token, expires_at=expires_at, user=user)
 

@@ -14,6 +14,7 @@ Customers without a debtor number are not written: DATEV needs the Konto.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -65,9 +66,16 @@ EU_VAT_PREFIXES = frozenset(
 )
 
 
+# Text a spreadsheet program would run as a formula when someone opens the CSV; phone
+# numbers like "+49 30 1234567" are left alone.
+_FORMULA_START = re.compile(r"[=@\t\r]|[+-](?![\d\s()/.-]*$)")
+
+
 def _text(value: str | None, limit: int) -> str:
     if not value:
         return ""
+    if _FORMULA_START.match(value):
+        value = "'" + value
     # Windows-1252 cannot carry every character; DATEV gets "?" rather than a failed export.
     cut = value.replace("\r", " ").replace("\n", " ")[:limit]
     cut = cut.encode("cp1252", errors="replace").decode("cp1252")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -559,3 +560,22 @@ async def test_set_default_with_a_customer_id_is_not_found(tenant: Tenant) -> No
     assert errors_of(payload) == [(["input", "id"], "NOT_FOUND")]
     assert await snapshot(customer_id) == before
     assert await version_of(customer_id) == 1
+
+
+async def test_concurrent_set_default_leaves_exactly_one_default(tenant: Tenant) -> None:
+    # given: a customer with five INVOICE addresses
+    customer_id = await create_customer(tenant)
+    ids = [
+        (await add_address(tenant, customer_id, "INVOICE", {"city": f"Ort {n}"}))["address"]["id"]
+        for n in range(5)
+    ]
+    # when: each is made the default at the same moment
+    results = await asyncio.gather(
+        *(tenant.execute(SET_DEFAULT, {"input": {"id": address_id}}) for address_id in ids)
+    )
+    # then: every call succeeded and one address won
+    assert [r["addressSetDefault"]["userErrors"] for r in results] == [[]] * 5
+    defaults = await Address.filter(
+        customer_id=decode_id(customer_id, "Customer"), type=AddressType.INVOICE, is_default=True
+    )
+    assert len(defaults) == 1

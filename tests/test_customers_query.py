@@ -229,6 +229,7 @@ async def test_invalid_page_size_is_a_bad_user_input_error(
         pytest.param({"after": cursor_of(42)}, id="json-number"),
         pytest.param({"after": cursor_of(["2024-01-01T00:00:00+00:00"])}, id="no-id"),
         pytest.param({"after": cursor_of(["not a date", "x"])}, id="bad-date-and-id"),
+        pytest.param({"after": cursor_of(["x", 5])}, id="number-as-id"),
         pytest.param(
             {"after": cursor_of(["Alpha AG", "5b1f5f3c-7d4e-4f3a-9a51-1f1e3b2c4d5e"])},
             id="name-for-created-at",

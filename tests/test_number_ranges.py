@@ -703,3 +703,17 @@ async def test_an_update_to_a_number_beyond_the_counter_capacity_is_accepted(
     assert payload["customer"]["customerNumber"] == HUGE_NUMBER
     assert await stored_numbers(tenant.organization_id) == [HUGE_NUMBER]
     assert await stored_range(tenant.organization_id) == ("K{number}", 5, 2)
+
+
+async def test_ranges_stay_readable_after_a_manual_number_past_the_api_integer(
+    tenant: Tenant,
+) -> None:
+    # given: a number the counter could only reach beyond GraphQL's 32-bit Int
+    created = await create(tenant, customerNumber="K99999999999")
+    # when
+    data = await tenant.execute(NUMBER_RANGES)
+    # then: the counter did not jump there, so nextValue still fits
+    assert created["userErrors"] == []
+    customer_range = next(r for r in data["numberRanges"] if r["kind"] == "CUSTOMER")
+    assert customer_range["nextValue"] == 1
+    assert await stored_range(tenant.organization_id) == ("K{number}", 5, 1)

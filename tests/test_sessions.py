@@ -245,6 +245,23 @@ async def test_concurrent_failed_attempts_lock_the_login(api: Api, tenant: Tenan
     assert await UserSession.all().count() == 0
 
 
+async def test_parallel_guesses_cannot_outrun_the_lock(api: Api, tenant: Tenant) -> None:
+    # given
+    user = await make_user(tenant)
+    # when: 36 guesses at once
+    payloads = await asyncio.gather(
+        *(login(api, EMAIL, f"falsches-passwort-{n:03}") for n in range(36))
+    )
+    # then: each took one of five slots before its password was checked; the rest were
+    # refused unchecked, and the login is locked even for the right password
+    assert [codes(p) for p in payloads] == [["INVALID"]] * 36
+    stored = await User.get(id=user.id)
+    assert stored.failed_logins == 5
+    assert stored.locked_until is not None
+    assert codes(await login(api, EMAIL, PASSWORD)) == ["INVALID"]
+    assert await UserSession.all().count() == 0
+
+
 async def test_after_the_lock_expires_the_right_password_works(api: Api, tenant: Tenant) -> None:
     # given
     user = await make_user(tenant)
