@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -17,68 +19,93 @@ from models.enums import OrderStatus, SubscriptionStatus
 _CUSTOMER_FIELD = ("customer_id",)
 
 
+R = TypeVar("R", Subscription, Order, Payment)
+
+
 def _customer_gone() -> DomainError:
     # The customer was deleted between our check and our insert (RESTRICT foreign key).
     return not_found("Customer", _CUSTOMER_FIELD)
 
 
-async def create_subscription(
-    *, organization_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID | None
-) -> Subscription:
+async def _create_for(
+    model: type[R], organization_id: uuid.UUID, customer_id: uuid.UUID, **fields: Any
+) -> R:
     customer = await get_customer(organization_id, customer_id, _CUSTOMER_FIELD)
-    if address_id is not None and not await Address.exists(
-        id=address_id, customer_id=customer.id, organization_id=organization_id
-    ):
-        raise not_found("Address of this customer", ("address_id",))
     try:
-        return await Subscription.create(
-            organization_id=organization_id,
-            customer_id=customer.id,
-            status=SubscriptionStatus.ACTIVE,
-            selected_address_id=address_id,
+        return await model.create(
+            organization_id=organization_id, customer_id=customer.id, **fields
         )
     except IntegrityError:
         raise _customer_gone() from None
+
+
+async def _move(
+    model: type[R],
+    organization_id: uuid.UUID,
+    record_id: uuid.UUID,
+    *,
+    came_from: StrEnum,
+    to: StrEnum,
+    stamp: str,
+    label: str,
+) -> R:
+    """One status step (from -> to), conditional in the database; the record afterwards."""
+    updated = await model.filter(
+        id=record_id, organization_id=organization_id, status=came_from
+    ).update(status=to, **{stamp: dt.datetime.now(dt.UTC)})
+    record = await model.get_or_none(id=record_id, organization_id=organization_id)
+    if record is None:
+        raise not_found(model.__name__)
+    if updated == 0:
+        raise DomainError.single(ErrorCode.INVALID, f"The {label}.", ("id",))
+    return record
+
+
+async def create_subscription(
+    *, organization_id: uuid.UUID, customer_id: uuid.UUID, address_id: uuid.UUID | None
+) -> Subscription:
+    if address_id is not None and not await Address.exists(
+        id=address_id, customer_id=customer_id, organization_id=organization_id
+    ):
+        await get_customer(organization_id, customer_id, _CUSTOMER_FIELD)
+        raise not_found("Address of this customer", ("address_id",))
+    return await _create_for(
+        Subscription,
+        organization_id,
+        customer_id,
+        status=SubscriptionStatus.ACTIVE,
+        selected_address_id=address_id,
+    )
 
 
 async def cancel_subscription(
     *, organization_id: uuid.UUID, subscription_id: uuid.UUID
 ) -> Subscription:
-    updated = await Subscription.filter(
-        id=subscription_id, organization_id=organization_id, status=SubscriptionStatus.ACTIVE
-    ).update(status=SubscriptionStatus.CANCELLED, cancelled_at=dt.datetime.now(dt.UTC))
-    subscription = await Subscription.get_or_none(
-        id=subscription_id, organization_id=organization_id
+    return await _move(
+        Subscription,
+        organization_id,
+        subscription_id,
+        came_from=SubscriptionStatus.ACTIVE,
+        to=SubscriptionStatus.CANCELLED,
+        stamp="cancelled_at",
+        label="subscription is already cancelled",
     )
-    if subscription is None:
-        raise not_found("Subscription")
-    if updated == 0:
-        raise DomainError.single(
-            ErrorCode.INVALID, "The subscription is already cancelled.", ("id",)
-        )
-    return subscription
 
 
 async def create_order(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Order:
-    customer = await get_customer(organization_id, customer_id, _CUSTOMER_FIELD)
-    try:
-        return await Order.create(
-            organization_id=organization_id, customer_id=customer.id, status=OrderStatus.OPEN
-        )
-    except IntegrityError:
-        raise _customer_gone() from None
+    return await _create_for(Order, organization_id, customer_id, status=OrderStatus.OPEN)
 
 
 async def complete_order(*, organization_id: uuid.UUID, order_id: uuid.UUID) -> Order:
-    updated = await Order.filter(
-        id=order_id, organization_id=organization_id, status=OrderStatus.OPEN
-    ).update(status=OrderStatus.COMPLETED, completed_at=dt.datetime.now(dt.UTC))
-    order = await Order.get_or_none(id=order_id, organization_id=organization_id)
-    if order is None:
-        raise not_found("Order")
-    if updated == 0:
-        raise DomainError.single(ErrorCode.INVALID, "The order is already completed.", ("id",))
-    return order
+    return await _move(
+        Order,
+        organization_id,
+        order_id,
+        came_from=OrderStatus.OPEN,
+        to=OrderStatus.COMPLETED,
+        stamp="completed_at",
+        label="order is already completed",
+    )
 
 
 async def create_invoice(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Invoice:
@@ -99,8 +126,4 @@ async def create_invoice(*, organization_id: uuid.UUID, customer_id: uuid.UUID) 
 
 
 async def create_payment(*, organization_id: uuid.UUID, customer_id: uuid.UUID) -> Payment:
-    customer = await get_customer(organization_id, customer_id, _CUSTOMER_FIELD)
-    try:
-        return await Payment.create(organization_id=organization_id, customer_id=customer.id)
-    except IntegrityError:
-        raise _customer_gone() from None
+    return await _create_for(Payment, organization_id, customer_id)
