@@ -25,6 +25,7 @@ class Settings:
     export_dir: Path = Path("exports")
     export_link_seconds: int = 3600
     export_file_seconds: int = 24 * 3600
+    cors_origins: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -36,6 +37,11 @@ class Settings:
             public_url=env.get("KUNDENSTAMM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             environment=env.get("KUNDENSTAMM_ENV", "development"),
             export_dir=Path(env.get("KUNDENSTAMM_EXPORT_DIR", str(Path.cwd() / "exports"))),
+            cors_origins=tuple(
+                origin.strip().rstrip("/")
+                for origin in env.get("KUNDENSTAMM_CORS_ORIGINS", "").split(",")
+                if origin.strip()
+            ),
         )
         settings.check()
         return settings
@@ -48,5 +54,7 @@ class Settings:
                 raise SettingsError(
                     "KUNDENSTAMM_SECRET_KEY is the development default; set a secret of your own"
                 )
+            if "*" in self.cors_origins:
+                raise SettingsError("KUNDENSTAMM_CORS_ORIGINS must name origins, not '*'")
             if len(self.secret_key) < 32:
                 raise SettingsError("KUNDENSTAMM_SECRET_KEY must be at least 32 characters long")
