@@ -70,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     user = commands.add_parser("user", help="web-app users").add_subparsers(
         dest="action", required=True
     )
-    user_create = user.add_parser("create", help="create a user; prints a one-time password")
+    user_create = user.add_parser(
+        "create", help="create a user; prints a one-time password, replaced at first login"
+    )
     user_create.add_argument("--org", required=True, type=uuid.UUID)
     user_create.add_argument("--email", required=True)
     user_create.add_argument("--role", choices=[r.value for r in UserRole], default="EMPLOYEE")
@@ -149,6 +151,7 @@ async def _user_create(args: argparse.Namespace) -> int:
             email_address=args.email,
             role=UserRole(args.role),
             password=password,
+            one_time=generated,
         )
     except DomainError as error:
         print(f"kundenstamm: {error}", file=sys.stderr)
@@ -156,6 +159,7 @@ async def _user_create(args: argparse.Namespace) -> int:
     print(f"User {user.email} ({user.role.value}, {user.id})")
     if generated:
         print(f"One-time password (shown once): {password}")
+        print("It works for one thing only: replacing it (passwordChange) after login.")
     return 0
 
 

@@ -25,6 +25,7 @@ class Principal:
     scope: ApiKeyScope | None = None
     role: UserRole | None = None
     session_id: uuid.UUID | None = None
+    must_change_password: bool = False
 
     @property
     def organization_id(self) -> uuid.UUID:

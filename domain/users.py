@@ -55,21 +55,31 @@ def _login_refused() -> DomainError:
     )
 
 
+def _check_new_password(password: str, field: str) -> None:
+    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
+        raise DomainError.single(
+            ErrorCode.INVALID,
+            f"Passwords have {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
+            (field,),
+        )
+
+
 async def create_user(
-    *, organization_id: uuid.UUID, email_address: str, role: UserRole, password: str
+    *,
+    organization_id: uuid.UUID,
+    email_address: str,
+    role: UserRole,
+    password: str,
+    one_time: bool = False,
 ) -> User:
+    """`one_time`: the password was handed out, its owner must replace it first."""
     try:
         normalized = email(email_address)
     except InvalidValue as exc:
         raise DomainError.single(exc.code, exc.message, ("email",)) from None
     if normalized is None:
         raise DomainError.single(ErrorCode.REQUIRED, "An e-mail address is required.", ("email",))
-    if not passwords.MIN_LENGTH <= len(password) <= passwords.MAX_LENGTH:
-        raise DomainError.single(
-            ErrorCode.INVALID,
-            f"Passwords have {passwords.MIN_LENGTH} to {passwords.MAX_LENGTH} characters.",
-            ("password",),
-        )
+    _check_new_password(password, "password")
     if not await Organization.exists(id=organization_id):
         raise DomainError.single(ErrorCode.NOT_FOUND, "Organization not found.", ("organization",))
     try:
@@ -78,6 +88,7 @@ async def create_user(
             email=normalized.lower(),
             role=role,
             password_hash=await _hash(password),
+            must_change_password=one_time,
         )
     except IntegrityError:
         raise DomainError.single(
@@ -128,6 +139,32 @@ async def find_active_session(token: str) -> UserSession | None:
         .select_related("user__organization")
         .first()
     )
+
+
+async def change_password(
+    *, session_id: uuid.UUID, current_password: str, new_password: str
+) -> User:
+    """Replace the password; every other session of the user ends."""
+    session = await UserSession.get(id=session_id).select_related("user")
+    user = session.user
+    if not await _verify(current_password[: passwords.MAX_LENGTH + 1], user.password_hash):
+        raise DomainError.single(
+            ErrorCode.INVALID, "The current password is wrong.", ("current_password",)
+        )
+    _check_new_password(new_password, "new_password")
+    if new_password == current_password:
+        raise DomainError.single(
+            ErrorCode.INVALID, "Choose a password other than the current one.", ("new_password",)
+        )
+    await User.filter(id=user.id).update(
+        password_hash=await _hash(new_password), must_change_password=False
+    )
+    await (
+        UserSession.filter(user_id=user.id, revoked_at__isnull=True)
+        .exclude(id=session_id)
+        .update(revoked_at=_now())
+    )
+    return await User.get(id=user.id)
 
 
 async def logout(session_id: uuid.UUID) -> None:

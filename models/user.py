@@ -20,6 +20,9 @@ class User(Model):
     email = fields.CharField(max_length=255, unique=True, description="Login name, normalised")
     password_hash = fields.CharField(max_length=255, description="scrypt, with its parameters")
     role = fields.CharEnumField(UserRole, max_length=16)
+    must_change_password = fields.BooleanField(
+        default=False, db_default=False, description="Set for a one-time password"
+    )
     failed_logins = fields.IntField(default=0)
     locked_until = fields.DatetimeField(null=True, description="Set after repeated failures")
     created_at = fields.DatetimeField(auto_now_add=True)

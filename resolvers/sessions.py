@@ -7,8 +7,8 @@ from domain.errors import DomainError, ErrorCode
 from models import User as UserRow
 from resolvers.context import Info
 from resolvers.payloads import refusals_as
-from schema.inputs import LoginInput
-from schema.payloads import LoginPayload, LogoutPayload
+from schema.inputs import LoginInput, PasswordChangeInput
+from schema.payloads import LoginPayload, LogoutPayload, PasswordChangePayload
 from schema.types.user import User
 
 
@@ -37,3 +37,16 @@ async def current_user(info: Info) -> User | None:
         return None
     row = await UserRow.get_or_none(id=principal.actor.id)
     return User.from_model(row) if row else None
+
+
+@refusals_as(PasswordChangePayload)
+async def password_change(info: Info, input: PasswordChangeInput) -> PasswordChangePayload:
+    session_id = info.context.principal.session_id
+    if session_id is None:
+        raise DomainError.single(ErrorCode.INVALID, "API keys have no password.")
+    user = await users.change_password(
+        session_id=session_id,
+        current_password=input.current_password,
+        new_password=input.new_password,
+    )
+    return PasswordChangePayload(user=User.from_model(user))

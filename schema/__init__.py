@@ -39,6 +39,7 @@ from schema.payloads import (
     NumberRangePayload,
     OrderPayload,
     OrganizationPayload,
+    PasswordChangePayload,
     PaymentPayload,
     SubscriptionPayload,
 )
@@ -122,6 +123,10 @@ class Mutation:
         description=(
             "Web-app login with e-mail and password; the only field callable without a key."
         ),
+    )
+    password_change: PasswordChangePayload = strawberry.mutation(
+        resolver=sessions.password_change,
+        description="Replace the caller's password; ends the user's other sessions.",
     )
     logout: LogoutPayload = strawberry.mutation(
         resolver=sessions.logout, description="Ends the calling login session."

@@ -210,6 +210,12 @@ class LoginInput:
 
 
 @strawberry.input
+class PasswordChangeInput:
+    current_password: str
+    new_password: str = strawberry.field(description="12 to 1024 characters.")
+
+
+@strawberry.input
 class OrganizationSettingsInput:
     customers_read_only: strawberry.Maybe[bool | None] = strawberry.field(
         description="Schreibgeschützte Kunden: web-app users may not change customers."

@@ -98,3 +98,9 @@ class LoginPayload:
 class LogoutPayload:
     logged_out: bool = False
     user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PasswordChangePayload:
+    user: User | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)

@@ -491,3 +491,74 @@ async def test_cli_user_create_for_an_unknown_organization_fails(
     assert code == 1
     assert "NOT_FOUND" in err
     assert await User.all().count() == 0
+
+
+PASSWORD_CHANGE = """
+mutation Change($input: PasswordChangeInput!) {
+  passwordChange(input: $input) { user { email mustChangePassword } userErrors { field code } }
+}
+"""
+CUSTOMERS = "query { customers { totalCount } }"
+
+
+async def test_a_one_time_password_only_allows_replacing_it(api: Api, tenant: Tenant) -> None:
+    # given: a user created with a one-time password, logged in twice
+    user = await create_user(
+        organization_id=tenant.organization_id,
+        email_address=EMAIL,
+        role=UserRole.EMPLOYEE,
+        password=PASSWORD,
+        one_time=True,
+    )
+    first = (await login(api, EMAIL, PASSWORD))["token"]
+    second = (await login(api, EMAIL, PASSWORD))["token"]
+    # when
+    refused = await api.post(CUSTOMERS, key=first)
+    wrong = await api.execute(
+        PASSWORD_CHANGE,
+        {"input": {"currentPassword": "falsch-falsch-123", "newPassword": "ganz-neues-passwort"}},
+        key=first,
+    )
+    changed = await api.execute(
+        PASSWORD_CHANGE,
+        {"input": {"currentPassword": PASSWORD, "newPassword": "ganz-neues-passwort"}},
+        key=first,
+    )
+    # then
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["extensions"]["code"] == "PASSWORD_CHANGE_REQUIRED"
+    assert wrong["passwordChange"]["userErrors"] == [
+        {"field": ["input", "currentPassword"], "code": "INVALID"}
+    ]
+    assert changed["passwordChange"] == {
+        "user": {"email": EMAIL, "mustChangePassword": False},
+        "userErrors": [],
+    }
+    allowed = await api.execute(CUSTOMERS, key=first)
+    assert allowed["customers"]["totalCount"] == 0
+    assert (await api.post(CUSTOMERS, key=second)).status_code == 401
+    stored = await User.get(id=user.id)
+    assert stored.must_change_password is False
+    assert codes(await login(api, EMAIL, PASSWORD)) == ["INVALID"]
+    assert (await login(api, EMAIL, "ganz-neues-passwort"))["userErrors"] == []
+
+
+async def test_a_new_password_must_be_long_enough_and_new(api: Api, tenant: Tenant) -> None:
+    # given
+    user = await make_user(tenant)
+    token = (await login(api, EMAIL, PASSWORD))["token"]
+    before = (await User.get(id=user.id)).password_hash
+    # when
+    results = [
+        await api.execute(
+            PASSWORD_CHANGE,
+            {"input": {"currentPassword": PASSWORD, "newPassword": new}},
+            key=token,
+        )
+        for new in ("kurz", PASSWORD)
+    ]
+    # then
+    assert [r["passwordChange"]["userErrors"] for r in results] == [
+        [{"field": ["input", "newPassword"], "code": "INVALID"}]
+    ] * 2
+    assert (await User.get(id=user.id)).password_hash == before

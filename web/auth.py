@@ -17,6 +17,8 @@ from domain.users import SESSION_PREFIX, find_active_session
 from models.enums import ActorType
 
 ANONYMOUS_FIELDS = frozenset({"login", "__typename"})
+# All a user with a one-time password may do until it is replaced.
+PASSWORD_CHANGE_FIELDS = frozenset({"passwordChange", "logout", "currentUser", "__typename"})
 
 
 def bearer_token(connection: HTTPConnection) -> str | None:
@@ -40,6 +42,7 @@ async def authenticate(connection: HTTPConnection) -> Principal | None:
             actor=Actor(ActorType.USER, user.id),
             role=user.role,
             session_id=session.id,
+            must_change_password=user.must_change_password,
         )
     key = await find_active_key(token)
     if key is None:
@@ -49,8 +52,8 @@ async def authenticate(connection: HTTPConnection) -> Principal | None:
     )
 
 
-def is_login_only(body: bytes) -> bool:
-    """Whether a request without credentials asks for nothing but `login`."""
+def asks_only_for(body: bytes, fields: frozenset[str], *, mutation_only: bool) -> bool:
+    """Whether a GraphQL request body selects nothing but `fields` at its root."""
     try:
         payload = json.loads(body)
         document = parse(payload["query"], no_location=True, max_tokens=2000)
@@ -60,7 +63,9 @@ def is_login_only(body: bytes) -> bool:
     if len(operations) != 1 or len(document.definitions) != 1:
         return False
     operation = operations[0]
-    return operation.operation is OperationType.MUTATION and all(
-        isinstance(selection, FieldNode) and selection.name.value in ANONYMOUS_FIELDS
+    if mutation_only and operation.operation is not OperationType.MUTATION:
+        return False
+    return all(
+        isinstance(selection, FieldNode) and selection.name.value in fields
         for selection in operation.selection_set.selections
     )

@@ -13,7 +13,13 @@ from strawberry.asgi import GraphQL
 
 from resolvers.context import Context
 from resolvers.loaders import Loaders
-from web.auth import authenticate, bearer_token, is_login_only
+from web.auth import (
+    ANONYMOUS_FIELDS,
+    PASSWORD_CHANGE_FIELDS,
+    asks_only_for,
+    authenticate,
+    bearer_token,
+)
 
 
 def unauthorized() -> Response:
@@ -54,6 +60,20 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+def password_change_required() -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "Replace the one-time password first (passwordChange).",
+                    "extensions": {"code": "PASSWORD_CHANGE_REQUIRED"},
+                }
+            ]
+        },
+        status_code=403,
+    )
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,15 +86,20 @@ class GraphQLApp(GraphQL[Context, None]):
             await (await self.render_graphql_ide(request))(scope, receive, send)
             return
         principal = await authenticate(request)
-        if principal is None:
-            if bearer_token(request) is not None or request.method != "POST":
+        if principal is None or principal.must_change_password:
+            # Without credentials only `login` may run, with a one-time password only the
+            # password change. The body is read here, so Strawberry gets it replayed.
+            body = await request.body() if request.method == "POST" else b""
+            if principal is None and (
+                bearer_token(request) is not None
+                or not asks_only_for(body, ANONYMOUS_FIELDS, mutation_only=True)
+            ):
                 await unauthorized()(scope, receive, send)
                 return
-            # Without credentials only `login` may run; the body is read here, so
-            # Strawberry gets it replayed.
-            body = await request.body()
-            if not is_login_only(body):
-                await unauthorized()(scope, receive, send)
+            if principal is not None and not asks_only_for(
+                body, PASSWORD_CHANGE_FIELDS, mutation_only=False
+            ):
+                await password_change_required()(scope, receive, send)
                 return
             receive = _replay(body)
         scope.setdefault("state", {})["principal"] = principal

@@ -21,7 +21,15 @@ class User(Node):
     id: strawberry.ID
     email: str
     role: UserRole
+    must_change_password: bool = strawberry.field(
+        description="Logged in with a one-time password: only passwordChange works until then."
+    )
 
     @classmethod
     def from_model(cls, row: UserRow) -> Self:
-        return cls(id=encode_id("User", row.id), email=row.email, role=UserRole[row.role.value])
+        return cls(
+            id=encode_id("User", row.id),
+            email=row.email,
+            role=UserRole[row.role.value],
+            must_change_password=row.must_change_password,
+        )
