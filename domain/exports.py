@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Iterable
 from pathlib import Path
 
 from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
 
 from domain.errors import DomainError, ErrorCode
 from models import Address, Customer, ExportJob, Organization
@@ -39,20 +40,23 @@ async def start_export(
             "The DATEV export needs the DATEV add-on.",
             ("format",),
         )
-    running = await ExportJob.filter(organization_id=organization.id, status__in=ACTIVE).count()
-    if running >= MAX_ACTIVE_JOBS:
-        raise DomainError.single(
-            ErrorCode.CONFLICT,
-            f"{running} exports are still running; wait for one to finish.",
+    async with in_transaction():
+        # The organization row is the lock that makes count-then-create one step.
+        await Organization.filter(id=organization.id).select_for_update().first()
+        running = await ExportJob.filter(organization_id=organization.id, status__in=ACTIVE).count()
+        if running >= MAX_ACTIVE_JOBS:
+            raise DomainError.single(
+                ErrorCode.CONFLICT,
+                f"{running} exports are still running; wait for one to finish.",
+            )
+        return await ExportJob.create(
+            organization_id=organization.id,
+            format=export_format,
+            include_archived=include_archived,
+            heartbeat_at=_now(),
+            owner_host=socket.gethostname(),
+            owner_pid=os.getpid(),
         )
-    return await ExportJob.create(
-        organization_id=organization.id,
-        format=export_format,
-        include_archived=include_archived,
-        heartbeat_at=_now(),
-        owner_host=socket.gethostname(),
-        owner_pid=os.getpid(),
-    )
 
 
 async def customer_pages(
