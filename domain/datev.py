@@ -55,9 +55,15 @@ def _digits(value: str | None, *, lengths: range, label: str) -> str | None:
 
 
 async def _debtor_numbers_issued(organization: Organization) -> bool:
-    """Whether any debtor number was ever handed out or entered (even if deleted since)."""
-    debtor_range = await NumberRange.get(
-        organization_id=organization.id, kind=NumberRangeKind.DATEV_DEBTOR
+    """Whether any debtor number was ever handed out or entered (even if deleted since).
+
+    Call inside the transaction that changes the length: the range row is locked first, so
+    an allocation under way finishes before we look, and none starts until we are done.
+    """
+    debtor_range = (
+        await NumberRange.filter(organization_id=organization.id, kind=NumberRangeKind.DATEV_DEBTOR)
+        .select_for_update()
+        .get()
     )
     if debtor_range.next_value != 10**organization.datev_account_length:
         return True
@@ -96,23 +102,21 @@ async def update_datev_settings(
                 FieldError(ErrorCode.OUT_OF_RANGE, "Between 4 and 8.", ("account_length",))
             )
         elif length != organization.datev_account_length:
-            if await _debtor_numbers_issued(organization):
-                errors.append(
-                    FieldError(
-                        ErrorCode.CONFLICT,
-                        "DATEV debtor numbers of the current length have been issued; "
-                        "the Sachkontenlänge can no longer change.",
-                        ("account_length",),
-                    )
-                )
             cleaned["datev_account_length"] = length
     if errors:
         raise DomainError(errors)
     if cleaned:
         async with in_transaction():
+            if "datev_account_length" in cleaned and await _debtor_numbers_issued(organization):
+                raise DomainError.single(
+                    ErrorCode.CONFLICT,
+                    "DATEV debtor numbers of the current length have been issued; "
+                    "the Sachkontenlänge can no longer change.",
+                    ("account_length",),
+                )
             await Organization.filter(id=organization.id).update(**cleaned)
             if "datev_account_length" in cleaned:
-                # None was ever issued (checked above): the range starts over at the new length.
+                # None was ever issued (checked under the lock): start at the new length.
                 await NumberRange.filter(
                     organization_id=organization.id, kind=NumberRangeKind.DATEV_DEBTOR
                 ).update(next_value=10 ** cleaned["datev_account_length"])
