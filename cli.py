@@ -186,6 +186,7 @@ def _serve(settings: Settings, host: str, port: int) -> int:
     if "KUNDENSTAMM_PUBLIC_URL" not in os.environ:
         # Links handed out (export downloads) should point at where this server listens.
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
+        shown = f"[{shown}]" if ":" in shown else shown
         settings = dataclasses.replace(settings, public_url=f"http://{shown}:{port}")
     asyncio.run(_prepare_serving(settings))
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)

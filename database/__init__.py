@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise import Tortoise
+from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
 
 MODEL_MODULES = ["models"]
 
 
-def tortoise_config(database_url: str) -> dict[str, Any]:
+class MigrationError(RuntimeError):
+    pass
+
+
+def tortoise_config(database_url: str, *, migrating: bool = False) -> dict[str, Any]:
     return {
-        "connections": {"default": _connection(database_url)},
+        "connections": {"default": _connection(database_url, migrating=migrating)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -26,7 +30,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def _connection(database_url: str) -> str | dict[str, Any]:
+def _connection(database_url: str, *, migrating: bool) -> str | dict[str, Any]:
     if not database_url.startswith("sqlite://"):
         return database_url
     config = expand_db_url(database_url)
@@ -36,12 +40,25 @@ def _connection(database_url: str) -> str | dict[str, Any]:
     # lock by another process into a wait, not an error.
     credentials.setdefault("journal_mode", "WAL")
     credentials.setdefault("busy_timeout", 10_000)
+    # SQLite changes a column by copying the table and dropping the old one. With foreign
+    # keys on, that drop would cascade into (and empty) the referencing tables, so
+    # migrations run with them off and are checked afterwards, as SQLite documents.
+    credentials["foreign_keys"] = "OFF" if migrating else "ON"
     return config
+
+
+async def migrate_to(database_url: str, target: str | None = None) -> None:
+    """Apply committed migrations (all, or up to `target`, e.g. "models.0002_...")."""
+    try:
+        await migrate(config=tortoise_config(database_url, migrating=True), target=target)
+        if database_url.startswith("sqlite://"):
+            broken = await connections.get("default").execute_query_dict("PRAGMA foreign_key_check")
+            if broken:
+                raise MigrationError(f"migration left rows with broken references: {broken[:5]}")
+    finally:
+        await Tortoise.close_connections()
 
 
 async def apply_migrations(database_url: str) -> None:
     """Bring the database schema up to date with the committed migrations."""
-    try:
-        await migrate(config=tortoise_config(database_url))
-    finally:
-        await Tortoise.close_connections()
+    await migrate_to(database_url)

@@ -26,12 +26,14 @@ async def get_address(organization_id: uuid.UUID, address_id: uuid.UUID) -> Addr
     return address
 
 
-async def _lock_owner(address: Address) -> None:
-    """Lock the address's customer; gone meanwhile (deleted) means the address is gone."""
+async def _locked(organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
+    """The address, read after locking its customer (gone meanwhile means not found)."""
+    address = await get_address(organization_id, address_id)
     try:
-        await lock_customer(address.organization_id, address.customer_id)
+        await lock_customer(organization_id, address.customer_id)
     except DomainError:
         raise not_found("Address") from None
+    return await get_address(organization_id, address_id)
 
 
 async def _touch_customer(customer_id: uuid.UUID) -> None:
@@ -101,16 +103,17 @@ async def update_address(
     actor: Actor,
 ) -> Address:
     """Edit in place: everything that points at this address sees the change."""
-    address = await get_address(organization_id, address_id)
-    # Postal code and country are checked together, whichever of the two changes.
-    context = {"country_code": address.country_code, "zip": address.zip}
-    cleaned, errors = clean_address(context | dict(fields), "address")
-    if errors:
-        raise DomainError(errors)
-    changed = {k: v for k, v in cleaned.items() if v != getattr(address, k)}
-    if changed:
-        async with in_transaction():
-            await _lock_owner(address)
+    async with in_transaction():
+        # Read again under the customer's lock: the values compared and recorded are the
+        # ones this write replaces.
+        address = await _locked(organization_id, address_id)
+        # Postal code and country are checked together, whichever of the two changes.
+        context = {"country_code": address.country_code, "zip": address.zip}
+        cleaned, errors = clean_address(context | dict(fields), "address")
+        if errors:
+            raise DomainError(errors)
+        changed = {k: v for k, v in cleaned.items() if v != getattr(address, k)}
+        if changed:
             await Address.filter(id=address.id).update(
                 **changed, updated_at=dt.datetime.now(dt.UTC)
             )
@@ -129,10 +132,9 @@ async def update_address(
 async def set_default_address(
     *, organization_id: uuid.UUID, address_id: uuid.UUID, actor: Actor
 ) -> Address:
-    address = await get_address(organization_id, address_id)
-    if not address.is_default:
-        async with in_transaction():
-            await _lock_owner(address)
+    async with in_transaction():
+        address = await _locked(organization_id, address_id)
+        if not address.is_default:
             await _make_default(address)
             await _touch_customer(address.customer_id)
             await record_event(

@@ -104,7 +104,7 @@ def _decode_cursor(cursor: str, sort: SortField) -> tuple[Any, uuid.UUID]:
         if sort is SortField.CREATED_AT:
             value = dt.datetime.fromisoformat(value)
         return value, uuid.UUID(key)
-    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
+    except (ValueError, TypeError, RecursionError, binascii.Error, json.JSONDecodeError):
         raise PaginationError("The cursor is not valid for this sort order.") from None
 
 

@@ -20,7 +20,7 @@ from domain.customer_fields import (
     display_name,
     missing_required,
 )
-from domain.datev import clean_debtor_number, debtor_bounds
+from domain.datev import clean_debtor_number, locked_debtor_bounds
 from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
 from domain.numbers import allocate_number, assign_number, claim_number
 from domain.principal import Actor
@@ -184,11 +184,12 @@ async def create_customer(
                 organization.id, NumberRangeKind.CUSTOMER, values.get("customer_number")
             )
             if organization.datev_enabled:
+                typed = values.get("datev_debtor_number")
                 values["datev_debtor_number"] = await assign_number(
                     organization.id,
                     NumberRangeKind.DATEV_DEBTOR,
-                    values.get("datev_debtor_number"),
-                    debtor_bounds(organization.datev_account_length),
+                    typed,
+                    await locked_debtor_bounds(organization.id, typed),
                 )
             customer = await Customer.create(organization_id=organization.id, **values)
             await Address.create(
@@ -278,16 +279,15 @@ async def _write_update(
             await claim_number(
                 organization.id, NumberRangeKind.CUSTOMER, changed["customer_number"]
             )
-        if changed.get("datev_debtor_number") is not None:
-            await claim_number(
-                organization.id, NumberRangeKind.DATEV_DEBTOR, changed["datev_debtor_number"]
-            )
-        elif allocate:
-            changed["datev_debtor_number"] = await allocate_number(
-                organization.id,
-                NumberRangeKind.DATEV_DEBTOR,
-                debtor_bounds(organization.datev_account_length),
-            )
+        typed = changed.get("datev_debtor_number")
+        if typed is not None or allocate:
+            bounds = await locked_debtor_bounds(organization.id, typed)
+            if typed is not None:
+                await claim_number(organization.id, NumberRangeKind.DATEV_DEBTOR, typed)
+            else:
+                changed["datev_debtor_number"] = await allocate_number(
+                    organization.id, NumberRangeKind.DATEV_DEBTOR, bounds
+                )
         updated = await Customer.filter(
             id=current.id, organization_id=organization.id, version=current.version
         ).update(**changed, version=F("version") + 1, updated_at=_now())

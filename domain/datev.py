@@ -7,6 +7,7 @@ accounts (Sachkontenlänge, 4-8); debtor accounts use the block 10000-69999 for 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,6 +53,26 @@ def _digits(value: str | None, *, lengths: range, label: str) -> str | None:
     if int(cleaned) == 0:
         raise InvalidValue(ErrorCode.INVALID, f"The {label} cannot be zero.")
     return cleaned
+
+
+async def locked_debtor_bounds(organization_id: uuid.UUID, typed: str | None) -> Bounds:
+    """Inside a write's transaction: the debtor number bounds as they are now.
+
+    Locks the DATEV range row first, the row a Sachkontenlänge change locks too, so the
+    two never interleave; a typed number is checked again against the current length.
+    """
+    await (
+        NumberRange.filter(organization_id=organization_id, kind=NumberRangeKind.DATEV_DEBTOR)
+        .select_for_update()
+        .get()
+    )
+    length = (await Organization.get(id=organization_id)).datev_account_length
+    if typed is not None:
+        try:
+            clean_debtor_number(typed, length)
+        except InvalidValue as exc:
+            raise DomainError.single(exc.code, exc.message, ("datev", "debtor_number")) from None
+    return debtor_bounds(length)
 
 
 async def _debtor_numbers_issued(organization: Organization) -> bool:

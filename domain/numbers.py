@@ -138,8 +138,9 @@ async def allocate_number(
     rolled-back transaction gives its number back.
     """
     ranges = NumberRange.filter(organization_id=organization_id, kind=kind)
+    maximum = min(bounds.maximum or MAX_COUNTER_VALUE, MAX_COUNTER_VALUE)
     for _ in range(_MAX_SKIPS):
-        within = ranges if bounds.maximum is None else ranges.filter(next_value__lte=bounds.maximum)
+        within = ranges.filter(next_value__lte=maximum)
         if await within.update(next_value=F("next_value") + 1) == 0:
             raise _exhausted(kind)
         number_range = await ranges.get()

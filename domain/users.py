@@ -96,35 +96,44 @@ async def create_user(
         ) from None
 
 
+async def _password_matches(user: User, password: str) -> bool:
+    """Check a password of a known user against the attempt limit.
+
+    Each attempt takes one of MAX_FAILED_LOGINS slots before the password is checked, so
+    parallel guesses cannot outrun the lock, and every refusal costs a scrypt run.
+    """
+    now = _now()
+    if user.locked_until is not None and user.locked_until <= now:
+        await User.filter(id=user.id, locked_until=user.locked_until).update(
+            locked_until=None, failed_logins=0
+        )
+    reserved = await User.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now),
+        id=user.id,
+        failed_logins__lt=MAX_FAILED_LOGINS,
+    ).update(failed_logins=F("failed_logins") + 1)
+    matches = await _verify(password, user.password_hash if reserved else passwords.DUMMY_HASH)
+    if reserved and matches:
+        await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
+        return True
+    # Out of slots, or one more failure: lock for a while. Also when a slot was lost to
+    # a request that died half-way, so the account is never stuck for good.
+    await User.filter(
+        id=user.id, failed_logins__gte=MAX_FAILED_LOGINS, locked_until__isnull=True
+    ).update(locked_until=now + LOCK_DURATION)
+    return False
+
+
 async def login(*, email_address: str, password: str) -> IssuedSession:
     user = await User.get_or_none(email=email_address.strip().lower()[:255])
     password = password[: passwords.MAX_LENGTH + 1]
     if user is None or len(password) > passwords.MAX_LENGTH:
         await _verify(password, passwords.DUMMY_HASH)
         raise _login_refused()
-    now = _now()
-    if user.locked_until is not None and user.locked_until <= now:
-        await User.filter(id=user.id, locked_until=user.locked_until).update(
-            locked_until=None, failed_logins=0
-        )
-    # Each attempt takes one of MAX_FAILED_LOGINS slots before the password is checked,
-    # so parallel guesses cannot outrun the lock; a locked login costs as much as any.
-    reserved = await User.filter(
-        Q(locked_until__isnull=True) | Q(locked_until__lte=now),
-        id=user.id,
-        failed_logins__lt=MAX_FAILED_LOGINS,
-    ).update(failed_logins=F("failed_logins") + 1)
-    if not reserved:
-        await _verify(password, passwords.DUMMY_HASH)
+    if not await _password_matches(user, password):
         raise _login_refused()
-    if not await _verify(password, user.password_hash):
-        await User.filter(
-            id=user.id, failed_logins__gte=MAX_FAILED_LOGINS, locked_until__isnull=True
-        ).update(locked_until=now + LOCK_DURATION)
-        raise _login_refused()
-    await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
-    expires_at = now + SESSION_LIFETIME
+    expires_at = _now() + SESSION_LIFETIME
     await UserSession.create(user_id=user.id, token_hash=_digest(token), expires_at=expires_at)
     return IssuedSession(token=token, expires_at=expires_at, user=user)
 
@@ -147,9 +156,12 @@ async def change_password(
     """Replace the password; every other session of the user ends."""
     session = await UserSession.get(id=session_id).select_related("user")
     user = session.user
-    if not await _verify(current_password[: passwords.MAX_LENGTH + 1], user.password_hash):
+    # The same attempt limit as login: a stolen session must not become a password oracle.
+    if not await _password_matches(user, current_password[: passwords.MAX_LENGTH + 1]):
         raise DomainError.single(
-            ErrorCode.INVALID, "The current password is wrong.", ("current_password",)
+            ErrorCode.INVALID,
+            "The current password is wrong, or attempts are locked for a while.",
+            ("current_password",),
         )
     _check_new_password(new_password, "new_password")
     if new_password == current_password:

@@ -14,6 +14,14 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        # Data written before the index may hold two defaults of a type: the older
+        # release's race. Keep one (the lowest id) so the index can be created.
+        ops.RunSQL(
+            "UPDATE addresses SET is_default = false WHERE is_default AND EXISTS ("
+            "SELECT 1 FROM addresses other WHERE other.customer_id = addresses.customer_id "
+            "AND other.type = addresses.type AND other.is_default AND other.id < addresses.id)",
+            reverse_sql="SELECT 1",
+        ),
         ops.RunSQL(
             "CREATE UNIQUE INDEX uniq_addresses_one_default "
             "ON addresses (customer_id, type) WHERE is_default",

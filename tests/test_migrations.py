@@ -10,8 +10,8 @@ import pytest
 from tortoise import Tortoise, connections
 from tortoise.migrations.api import migrate
 
-from database import apply_migrations, tortoise_config
-from models import Customer, Organization
+from database import apply_migrations, migrate_to, tortoise_config
+from models import Address, Customer, Organization
 from tests.conftest import POSTGRES_URL, recreate_postgres_database
 
 MIGRATIONS = sorted(
@@ -32,7 +32,9 @@ async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
 async def test_each_migration_applies_to_a_database_with_data(empty_database: str) -> None:
     # given: the first release's schema with an organization and a customer in it
     config = tortoise_config(empty_database)
-    await migrate(config=config, target=f"models.{MIGRATIONS[0]}")
+    await migrate(
+        config=tortoise_config(empty_database, migrating=True), target=f"models.{MIGRATIONS[0]}"
+    )
     organization_id, customer_id = uuid.uuid4(), uuid.uuid4()
     sqlite = empty_database.startswith("sqlite")
     one, two = ("?", "?") if sqlite else ("$1", "$2")
@@ -49,11 +51,21 @@ async def test_each_migration_applies_to_a_database_with_data(empty_database: st
         "'EUR', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
         [str(customer_id), str(organization_id)] if sqlite else [customer_id, organization_id],
     )
+    # two default addresses of one type: what a race of the first release could leave
+    three = "?" if sqlite else "$3"
+    for address_id in (uuid.uuid4(), uuid.uuid4()):
+        await connection.execute_query(
+            "INSERT INTO addresses (id, organization_id, customer_id, type, is_default, "
+            f"city, created_at, updated_at) VALUES ({one}, {two}, {three}, 'DEFAULT', true, "
+            "'Berlin', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+            [str(address_id), str(organization_id), str(customer_id)]
+            if sqlite
+            else [address_id, organization_id, customer_id],
+        )
     await Tortoise.close_connections()
     # when: every later migration, one at a time
     for name in MIGRATIONS[1:]:
-        await migrate(config=config, target=f"models.{name}")
-        await Tortoise.close_connections()
+        await migrate_to(empty_database, target=f"models.{name}")
     await apply_migrations(empty_database)
     # then: the data is there and new columns have their defaults
     await Tortoise.init(config=config)
@@ -62,6 +74,9 @@ async def test_each_migration_applies_to_a_database_with_data(empty_database: st
         assert organization.name == "Alt GmbH"
         assert organization.datev_account_length == 4
         assert organization.datev_consultant_number is None
+        addresses = await Address.filter(customer_id=customer_id)
+        assert len(addresses) == 2
+        assert [a.is_default for a in sorted(addresses, key=lambda a: str(a.id))] == [True, False]
         customer = await Customer.get(id=customer_id)
         assert (customer.customer_number, customer.display_name) == ("K00001", "Alt GmbH")
         assert customer.organization_id == organization_id

@@ -57,7 +57,7 @@ def asks_only_for(body: bytes, fields: frozenset[str], *, mutation_only: bool) -
     try:
         payload = json.loads(body)
         document = parse(payload["query"], no_location=True, max_tokens=2000)
-    except (ValueError, TypeError, KeyError, GraphQLError):
+    except (ValueError, TypeError, KeyError, RecursionError, GraphQLError):
         return False
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or len(document.definitions) != 1:

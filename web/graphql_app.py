@@ -116,11 +116,15 @@ class GraphQLApp(GraphQL[Context, None]):
         )
 
     def parse_json(self, data: str | bytes) -> Any:
-        parsed = super().parse_json(data)
+        try:
+            parsed = super().parse_json(data)
+            unicode_ok = not _has_lone_surrogate(parsed)
+        except RecursionError:
+            raise HTTPException(400, "The request body is nested too deeply.") from None
         # A body that is null, a number or a batch list is not a GraphQL request here.
         if not isinstance(parsed, dict):
             raise HTTPException(400, "The request body must be a JSON object.")
-        if _has_lone_surrogate(parsed):
+        if not unicode_ok:
             # JSON can escape them, but no database stores them as UTF-8: refuse up front.
             raise HTTPException(400, "The request contains invalid Unicode (a lone surrogate).")
         return parsed
