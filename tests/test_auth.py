@@ -705,3 +705,25 @@ async def test_a_streamed_body_over_1_mib_without_length_is_413(api: Api, tenant
     assert "content-length" not in response.request.headers
     assert response.status_code == 413
     assert await Customer.all().count() == 0
+
+
+@pytest.mark.parametrize("with_key", [True, False], ids=["with-key", "anonymous"])
+async def test_deeply_nested_json_is_a_bad_request(
+    api: Api, tenant: Tenant, with_key: bool
+) -> None:
+    # given
+    body = (
+        '{"query": "{ organization { name } }", "variables": {"x": '
+        + "[" * 5000
+        + "]" * 5000
+        + "}}"
+    )
+    headers = {"Content-Type": "application/json"}
+    if with_key:
+        headers["Authorization"] = f"Bearer {tenant.key}"
+    # when
+    response = await api.http.post("/graphql", content=body, headers=headers)
+    # then
+    # (without a key the body is no login request, so authentication refuses it first)
+    assert response.status_code == (400 if with_key else 401)
+    assert await Customer.filter(organization_id=tenant.organization_id).count() == 0

@@ -717,3 +717,21 @@ async def test_ranges_stay_readable_after_a_manual_number_past_the_api_integer(
     customer_range = next(r for r in data["numberRanges"] if r["kind"] == "CUSTOMER")
     assert customer_range["nextValue"] == 1
     assert await stored_range(tenant.organization_id) == ("K{number}", 5, 1)
+
+
+async def test_a_range_at_the_api_integer_limit_is_exhausted_not_broken(tenant: Tenant) -> None:
+    # given
+    updated = await tenant.execute(
+        RANGE_UPDATE, {"input": {"kind": "CUSTOMER", "nextValue": 2**31 - 1}}
+    )
+    # when
+    payload = await create(tenant)
+    data = await tenant.execute(NUMBER_RANGES)
+    # then
+    assert updated["numberRangeUpdate"]["userErrors"] == []
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "customerNumber"], "NUMBER_RANGE_EXHAUSTED")
+    ]
+    customer_range = next(r for r in data["numberRanges"] if r["kind"] == "CUSTOMER")
+    assert customer_range["nextValue"] == 2**31 - 1
+    assert await stored_numbers(tenant.organization_id) == []

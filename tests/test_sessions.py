@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from domain.errors import DomainError, ErrorCode
+from domain.passwords import verify_password
 from domain.users import create_user
 from models import Customer, User, UserSession
 from models.enums import UserRole
@@ -562,3 +563,31 @@ async def test_a_new_password_must_be_long_enough_and_new(api: Api, tenant: Tena
         [{"field": ["input", "newPassword"], "code": "INVALID"}]
     ] * 2
     assert (await User.get(id=user.id)).password_hash == before
+
+
+async def test_password_change_shares_the_attempt_limit(api: Api, tenant: Tenant) -> None:
+    # given: a logged-in session, perhaps stolen, guessing the current password
+    user = await make_user(tenant)
+    token = (await login(api, EMAIL, PASSWORD))["token"]
+    guesses = [
+        await api.execute(
+            PASSWORD_CHANGE,
+            {"input": {"currentPassword": f"geraten-{n:03}-xyz", "newPassword": "neu-und-lang-1"}},
+            key=token,
+        )
+        for n in range(5)
+    ]
+    # when
+    right = await api.execute(
+        PASSWORD_CHANGE,
+        {"input": {"currentPassword": PASSWORD, "newPassword": "neu-und-lang-1"}},
+        key=token,
+    )
+    # then
+    assert all(g["passwordChange"]["userErrors"] for g in guesses)
+    assert right["passwordChange"]["userErrors"] == [
+        {"field": ["input", "currentPassword"], "code": "INVALID"}
+    ]
+    stored = await User.get(id=user.id)
+    assert stored.locked_until is not None
+    assert verify_password(PASSWORD, stored.password_hash)
