@@ -102,7 +102,7 @@ class Mutation:
         resolver=exports.customers_export,
         description=(
             "Starts an export of the organization's customers; poll exportJob(id) until "
-            "COMPLETED, then download url."
+            "COMPLETED, then download url. Only reads: open to read keys and all users."
         ),
     )
     customers_import: CustomersImportPayload = strawberry.mutation(

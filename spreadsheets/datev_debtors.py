@@ -8,7 +8,9 @@ the VAT id), the invoice address (Adressart STR, Straße with house number, Post
 Ort, Land, Adresszusatz), Telefon, E-Mail (the billing e-mail) and Kundennummer, each cut
 to DATEV's field length. Every row has all 254 columns. Semicolon-separated, text in
 double quotes with inner quotes doubled, no line breaks in fields, Windows-1252, CRLF.
-Customers without a debtor number are not written: DATEV needs the Konto.
+Customers without a debtor number are not written: DATEV needs the Konto. Text that a
+spreadsheet program would run as a formula (starting with =, @, or + and - not followed
+by a phone number) gets a leading apostrophe, as spreadsheet programs expect for text.
 """
 
 from __future__ import annotations
