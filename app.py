@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from database import tortoise_config
 from schema import schema
 from settings import Settings
+from web.body_limit import BodyLimitByType
 from web.downloads import download_export
 from web.export_runner import ExportRunner
 from web.graphql_app import GraphQLApp
@@ -27,7 +28,14 @@ async def health(request: Request) -> Response:
 
 
 def create_app(settings: Settings) -> Starlette:
-    graphql = GraphQLApp(schema, graphql_ide="graphiql", allow_queries_via_get=True)
+    graphql = GraphQLApp(
+        schema,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+        # For customersImport. Safe: credentials come only in the Authorization header,
+        # which a cross-site form cannot set.
+        multipart_uploads_enabled=True,
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -43,7 +51,13 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[
             Route(
-                "/graphql", graphql, methods=["GET", "POST"], max_body_size=settings.max_body_bytes
+                "/graphql",
+                BodyLimitByType(
+                    graphql,
+                    json_bytes=settings.max_body_bytes,
+                    upload_bytes=settings.import_max_bytes,
+                ),
+                methods=["GET", "POST"],
             ),
             Route("/exports/{organization_id}/{job_id}", download_export, methods=["GET", "HEAD"]),
             Route("/health", health, methods=["GET"]),

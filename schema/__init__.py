@@ -20,7 +20,7 @@ from resolvers import (
     billing,
     customers,
     exports,
-    not_built,
+    imports,
     queries,
     sessions,
     settings,
@@ -106,7 +106,11 @@ class Mutation:
         ),
     )
     customers_import: CustomersImportPayload = strawberry.mutation(
-        resolver=not_built.customers_import
+        resolver=imports.customers_import,
+        description=(
+            "Import customers from an XLSX or CSV file with the export's columns; all rows or "
+            "none. Upload as a GraphQL multipart request."
+        ),
     )
     subscription_create: SubscriptionPayload = strawberry.mutation(
         resolver=billing.subscription_create

@@ -40,21 +40,50 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(BERLIN).replace(tzinfo=None)
 
 
+INVOICE_GROUP = "Standard-Rechnungsadresse"
+DEFAULT_GROUP = "Standard-Kundenadresse"
+# (label, address attribute, column width)
+ADDRESS_FIELDS = (
+    ("Firma", "company_name", 30),
+    ("Vorname", "first_name", 18),
+    ("Nachname", "last_name", 18),
+    ("Adresszusatz", "addition", 20),
+    ("Straße", "street", 26),
+    ("Hausnummer", "house_number", 11),
+    ("PLZ", "zip", 8),
+    ("Ort", "city", 20),
+    ("Land", "country_code", 6),
+)
+# Kundenstammdaten: (header, customer attribute), as the export writes them.
+MASTER_FIELDS = (
+    ("Kundennummer", "customer_number"),
+    ("Kundentyp", "type"),
+    ("Status", "status"),
+    ("Firmenname", "company_name"),
+    ("Vorname", "first_name"),
+    ("Nachname", "last_name"),
+    ("Telefon", "phone"),
+    ("Sprache", "language"),
+    ("Währung", "currency_code"),
+    ("USt-IdNr.", "vat_id"),
+    ("Registergericht", "commercial_register_court"),
+    ("Handelsregisternummer", "commercial_register_number"),
+    ("DATEV-Debitorennummer", "datev_debtor_number"),
+    ("Angelegt am", "created_at"),
+    ("Kunden-E-Mail-Adresse", "email"),
+    ("Rechnungs-E-Mail-Adresse", "invoice_email"),
+    ("Standard-Zahlungsart", "default_payment_method"),
+)
+
+
+def address_header(group: str, label: str) -> str:
+    return f"{group}: {label}"
+
+
 def _address_columns(group: str, pick: Callable[[CustomerRecord], Address]) -> list[Column]:
-    fields = (
-        ("Firma", "company_name", 30),
-        ("Vorname", "first_name", 18),
-        ("Nachname", "last_name", 18),
-        ("Adresszusatz", "addition", 20),
-        ("Straße", "street", 26),
-        ("Hausnummer", "house_number", 11),
-        ("PLZ", "zip", 8),
-        ("Ort", "city", 20),
-        ("Land", "country_code", 6),
-    )
     return [
-        Column(f"{group}: {label}", width, _address_field(pick, attribute))
-        for label, attribute, width in fields
+        Column(address_header(group, label), width, _address_field(pick, attribute))
+        for label, attribute, width in ADDRESS_FIELDS
     ]
 
 
@@ -96,8 +125,8 @@ def customer_columns(*, datev: bool) -> list[Column]:
     )
     return [
         *master,
-        *_address_columns("Standard-Rechnungsadresse", lambda r: r.invoice_address),
-        *_address_columns("Standard-Kundenadresse", lambda r: r.default_address),
+        *_address_columns(INVOICE_GROUP, lambda r: r.invoice_address),
+        *_address_columns(DEFAULT_GROUP, lambda r: r.default_address),
         Column("Kunden-E-Mail-Adresse", 30, lambda r: r.customer.email),
         Column("Rechnungs-E-Mail-Adresse", 30, lambda r: r.invoice_email),
         Column("Standard-Zahlungsart", 20, _payment_method),

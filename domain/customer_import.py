@@ -1,0 +1,371 @@
+"""Customer import: rows of a file through the same rules as customerCreate/-Update.
+
+All or nothing: every row runs inside one transaction, each in a savepoint of its own so
+one refused row does not hide the next; when any row fails, or for a dry run, the whole
+transaction is rolled back. The columns are those of the XLSX export, so an export
+imports again unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from domain.addresses import create_address, update_address
+from domain.customer_addresses import default_address
+from domain.customer_status import archive_customer, restore_customer
+from domain.customers import CustomerDraft, create_customer, update_customer
+from domain.errors import DomainError, ErrorCode, FieldError
+from domain.principal import Actor
+from models import Address, Customer, Organization
+from models.enums import AddressType, CustomerStatus, CustomerType, Language, PaymentMethodType
+from spreadsheets.customer_columns import (
+    ADDRESS_FIELDS,
+    DEFAULT_GROUP,
+    INVOICE_GROUP,
+    MASTER_FIELDS,
+    PAYMENT_METHOD,
+    address_header,
+)
+from spreadsheets.import_reader import UnreadableFile, read_table
+
+MAX_ROWS = 100_000
+EXTERNAL_ID_HEADER = "Externe ID"
+IGNORED = frozenset({"created_at"})
+
+
+class ImportMode(StrEnum):
+    UPSERT = "UPSERT"
+    CREATE_ONLY = "CREATE_ONLY"
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    row: int
+    column: str | None
+    code: ErrorCode
+    message: str
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    dry_run: bool
+    rows_total: int = 0
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class _RollBack(Exception):
+    pass
+
+
+def _key(header: str) -> str:
+    return " ".join(header.casefold().split())
+
+
+# normalized header -> (part, attribute); part is "customer", "address" or "invoice_address"
+TARGETS: dict[str, tuple[str, str]] = {
+    _key(header): ("customer", attribute) for header, attribute in MASTER_FIELDS
+}
+TARGETS[_key(EXTERNAL_ID_HEADER)] = ("customer", "external_id")
+for _group, _part in ((DEFAULT_GROUP, "address"), (INVOICE_GROUP, "invoice_address")):
+    for _label, _attribute, _ in ADDRESS_FIELDS:
+        TARGETS[_key(address_header(_group, _label))] = (_part, _attribute)
+HEADERS: dict[tuple[str, str], str] = {
+    **{("customer", attribute): header for header, attribute in MASTER_FIELDS},
+    ("customer", "external_id"): EXTERNAL_ID_HEADER,
+    **{
+        (part, attribute): address_header(group, label)
+        for group, part in ((DEFAULT_GROUP, "address"), (INVOICE_GROUP, "invoice_address"))
+        for label, attribute, _ in ADDRESS_FIELDS
+    },
+}
+
+_CHOICES: dict[str, dict[str, Any]] = {
+    "type": {
+        "privatperson": CustomerType.PERSON,
+        "person": CustomerType.PERSON,
+        "unternehmen": CustomerType.COMPANY,
+        "company": CustomerType.COMPANY,
+    },
+    "status": {
+        "aktiv": CustomerStatus.ACTIVE,
+        "active": CustomerStatus.ACTIVE,
+        "archiviert": CustomerStatus.ARCHIVED,
+        "archived": CustomerStatus.ARCHIVED,
+    },
+    "language": {
+        "deutsch": Language.DE,
+        "de": Language.DE,
+        "englisch": Language.EN,
+        "en": Language.EN,
+    },
+    "default_payment_method": {
+        **{label.casefold(): method for method, label in PAYMENT_METHOD.items()},
+        **{method.value.casefold(): method for method in PaymentMethodType},
+    },
+}
+
+
+def _text(value: Any) -> str | None:
+    """A cell as text: numbers typed into a spreadsheet (PLZ 10115) count as their digits."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(slots=True)
+class _Row:
+    number: int
+    customer: dict[str, Any] = field(default_factory=dict)
+    address: dict[str, Any] = field(default_factory=dict)
+    invoice_address: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _parse_row(number: int, cells: list[Any], columns: list[tuple[str, str] | None]) -> _Row:
+    row = _Row(number)
+    parts = {
+        "customer": row.customer,
+        "address": row.address,
+        "invoice_address": row.invoice_address,
+    }
+    for target, cell in zip(columns, cells, strict=False):
+        if target is None or target[1] in IGNORED:
+            continue
+        part, attribute = target
+        value = _text(cell)
+        if value is not None:
+            value = value.strip() or None
+        if value is not None and attribute in _CHOICES:
+            choice = _CHOICES[attribute].get(value.casefold())
+            if choice is None:
+                allowed = ", ".join(sorted({str(k) for k in _CHOICES[attribute]}))
+                row.errors.append(
+                    RowError(number, HEADERS[target], ErrorCode.INVALID, f"Use one of: {allowed}.")
+                )
+                continue
+            value = choice
+        parts[part][attribute] = value
+    return row
+
+
+def _column_of(error: FieldError) -> str | None:
+    path = error.field or ()
+    if path[:1] == ("datev",):
+        return HEADERS[("customer", "datev_debtor_number")]
+    if len(path) == 2 and path[0] in ("address", "invoice_address"):
+        return HEADERS.get((path[0], path[1]))
+    if len(path) == 1:
+        return HEADERS.get(("customer", path[0]))
+    return None
+
+
+def _row_errors(number: int, error: DomainError) -> list[RowError]:
+    return [RowError(number, _column_of(e), e.code, e.message) for e in error.errors]
+
+
+def _differing_invoice_address(row: _Row) -> dict[str, Any] | None:
+    """The export writes the invoice address even when it is the default address."""
+    given = {k: v for k, v in row.invoice_address.items() if v is not None}
+    same = {k: v for k, v in row.address.items() if v is not None}
+    return row.invoice_address if given and given != same else None
+
+
+def _customer_values(row: _Row) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    values = dict(row.customer)
+    values.pop("status", None)
+    debtor = values.pop("datev_debtor_number", None)
+    if values.get("invoice_email") is not None and values.get("invoice_email") == values.get(
+        "email"
+    ):
+        values["invoice_email"] = None
+    return values, ({"debtor_number": debtor} if debtor is not None else None)
+
+
+async def _create(row: _Row, organization: Organization, actor: Actor) -> None:
+    values, datev = _customer_values(row)
+    customer = await create_customer(
+        organization=organization,
+        draft=CustomerDraft(
+            fields=values,
+            address=row.address,
+            invoice_address=_differing_invoice_address(row),
+            datev=datev,
+        ),
+        actor=actor,
+    )
+    if row.customer.get("status") is CustomerStatus.ARCHIVED:
+        await archive_customer(
+            organization_id=organization.id, customer_id=customer.id, actor=actor
+        )
+
+
+async def _update(row: _Row, existing: Customer, organization: Organization, actor: Actor) -> None:
+    values, datev = _customer_values(row)
+    await update_customer(
+        organization=organization, customer_id=existing.id, changes=values, datev=datev, actor=actor
+    )
+    addresses = await Address.filter(customer_id=existing.id)
+    if row.address:
+        await update_address(
+            organization_id=organization.id,
+            address_id=default_address(addresses).id,
+            fields=row.address,
+            actor=actor,
+        )
+    invoice = _differing_invoice_address(row)
+    if invoice is not None:
+        current = next(
+            (a for a in addresses if a.type is AddressType.INVOICE and a.is_default), None
+        )
+        if current is None:
+            await create_address(
+                organization_id=organization.id,
+                customer_id=existing.id,
+                address_type=AddressType.INVOICE,
+                set_as_default=True,
+                fields=invoice,
+                actor=actor,
+            )
+        else:
+            await update_address(
+                organization_id=organization.id, address_id=current.id, fields=invoice, actor=actor
+            )
+    status = row.customer.get("status")
+    if status is not None and status is not existing.status:
+        change = archive_customer if status is CustomerStatus.ARCHIVED else restore_customer
+        await change(organization_id=organization.id, customer_id=existing.id, actor=actor)
+
+
+def _duplicates(rows: list[_Row]) -> None:
+    for attribute in ("customer_number", "external_id"):
+        seen: dict[str, int] = {}
+        for row in rows:
+            value = row.customer.get(attribute)
+            if value is None:
+                continue
+            if value in seen:
+                row.errors.append(
+                    RowError(
+                        row.number,
+                        HEADERS[("customer", attribute)],
+                        ErrorCode.TAKEN,
+                        f"Also in row {seen[value]} of this file.",
+                    )
+                )
+            else:
+                seen[value] = row.number
+
+
+async def _existing(
+    organization_id: uuid.UUID, rows: list[_Row]
+) -> dict[tuple[str, str], Customer]:
+    found: dict[tuple[str, str], Customer] = {}
+    for attribute in ("customer_number", "external_id"):
+        values = [r.customer[attribute] for r in rows if r.customer.get(attribute) is not None]
+        for start in range(0, len(values), 500):
+            for customer in await Customer.filter(
+                organization_id=organization_id, **{f"{attribute}__in": values[start : start + 500]}
+            ):
+                found[(attribute, getattr(customer, attribute))] = customer
+    return found
+
+
+def _match(row: _Row, existing: Mapping[tuple[str, str], Customer]) -> tuple[str, Customer] | None:
+    for attribute in ("customer_number", "external_id"):
+        value = row.customer.get(attribute)
+        if value is not None and (attribute, value) in existing:
+            return attribute, existing[(attribute, value)]
+    return None
+
+
+async def import_customers(
+    *,
+    organization: Organization,
+    actor: Actor,
+    data: bytes,
+    dry_run: bool,
+    mode: ImportMode,
+    max_rows: int = MAX_ROWS,
+) -> ImportOutcome:
+    outcome = ImportOutcome(dry_run=dry_run)
+    try:
+        table = read_table(data, max_rows=max_rows)
+        columns = [TARGETS.get(_key(header)) for header in table.header]
+        outcome.errors += [
+            RowError(1, header or None, ErrorCode.INVALID, "Unknown column.")
+            for header, target in zip(table.header, columns, strict=True)
+            if target is None and header
+        ]
+        rows = [
+            _parse_row(number, cells, columns)
+            for number, cells in table.rows
+            if any(cell not in (None, "") for cell in cells)
+        ]
+    except UnreadableFile as exc:
+        raise DomainError.single(ErrorCode.INVALID, str(exc), ("file",)) from None
+    outcome.rows_total = len(rows)
+    if ("customer", "type") not in columns:
+        outcome.errors.append(
+            RowError(1, HEADERS[("customer", "type")], ErrorCode.REQUIRED, "The column is missing.")
+        )
+    _duplicates(rows)
+    for row in rows:
+        outcome.errors += row.errors
+    if ("customer", "type") not in columns:
+        return outcome  # without types no row can be checked as a create
+    try:
+        async with in_transaction():
+            existing = await _existing(organization.id, rows)
+            for row in rows:
+                # A row whose cells were refused already is reported; the others are still
+                # checked, so one run shows every problem of the file.
+                if not row.errors:
+                    await _import_row(row, existing, organization, actor, mode, outcome)
+            if outcome.errors or dry_run:
+                raise _RollBack
+    except _RollBack:
+        pass
+    if outcome.errors:
+        outcome.created = outcome.updated = 0
+    return outcome
+
+
+async def _import_row(
+    row: _Row,
+    existing: Mapping[tuple[str, str], Customer],
+    organization: Organization,
+    actor: Actor,
+    mode: ImportMode,
+    outcome: ImportOutcome,
+) -> None:
+    matched = _match(row, existing)
+    try:
+        async with in_transaction():
+            if matched is None:
+                await _create(row, organization, actor)
+                outcome.created += 1
+            elif mode is ImportMode.CREATE_ONLY:
+                attribute, _ = matched
+                raise DomainError.single(
+                    ErrorCode.TAKEN, "A customer with this value exists.", (attribute,)
+                )
+            else:
+                await _update(row, matched[1], organization, actor)
+                outcome.updated += 1
+    except DomainError as error:
+        outcome.errors += _row_errors(row.number, error)
