@@ -32,6 +32,27 @@ def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict
     ]
 
 
+def new_event(
+    *,
+    organization_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    action: CustomerEventAction,
+    actor: Actor,
+    changes: list[dict[str, Any]] | None = None,
+    address_id: uuid.UUID | None = None,
+) -> CustomerEvent:
+    """An event not yet saved (for writing many in one statement)."""
+    return CustomerEvent(
+        organization_id=organization_id,
+        customer_id=customer_id,
+        address_id=address_id,
+        action=action,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        changes=changes,
+    )
+
+
 async def record_event(
     *,
     organization_id: uuid.UUID,
@@ -41,15 +62,14 @@ async def record_event(
     changes: list[dict[str, Any]] | None = None,
     address_id: uuid.UUID | None = None,
 ) -> None:
-    await CustomerEvent.create(
+    await new_event(
         organization_id=organization_id,
         customer_id=customer_id,
-        address_id=address_id,
         action=action,
-        actor_type=actor.type,
-        actor_id=actor.id,
+        actor=actor,
         changes=changes,
-    )
+        address_id=address_id,
+    ).save()
 
 
 async def redact_events(organization_id: uuid.UUID, customer_id: uuid.UUID) -> None:

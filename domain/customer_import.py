@@ -15,16 +15,31 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.addresses import create_address, update_address
 from domain.customer_addresses import default_address
 from domain.customer_status import archive_customer, restore_customer
-from domain.customers import CustomerDraft, create_customer, update_customer
+from domain.customers import (
+    CustomerDraft,
+    PreparedCustomer,
+    insert_customers,
+    prepare_customer,
+    update_customer,
+)
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.numbers import claim_numbers
 from domain.principal import Actor
 from models import Address, Customer, Organization
-from models.enums import AddressType, CustomerStatus, CustomerType, Language, PaymentMethodType
+from models.enums import (
+    AddressType,
+    CustomerStatus,
+    CustomerType,
+    Language,
+    NumberRangeKind,
+    PaymentMethodType,
+)
 from spreadsheets.customer_columns import (
     ADDRESS_FIELDS,
     DEFAULT_GROUP,
@@ -36,6 +51,7 @@ from spreadsheets.customer_columns import (
 from spreadsheets.import_reader import UnreadableFile, read_table
 
 MAX_ROWS = 100_000
+INSERT_CHUNK = 1000
 EXTERNAL_ID_HEADER = "Externe ID"
 IGNORED = frozenset({"created_at"})
 
@@ -196,26 +212,23 @@ def _customer_values(row: _Row) -> tuple[dict[str, Any], dict[str, Any] | None]:
     return values, ({"debtor_number": debtor} if debtor is not None else None)
 
 
-async def _create(row: _Row, organization: Organization, actor: Actor) -> None:
+def _prepare(row: _Row, organization: Organization) -> tuple[PreparedCustomer, list[FieldError]]:
     values, datev = _customer_values(row)
-    customer = await create_customer(
-        organization=organization,
-        draft=CustomerDraft(
+    return prepare_customer(
+        organization,
+        CustomerDraft(
             fields=values,
             address=row.address,
             invoice_address=_differing_invoice_address(row),
             datev=datev,
         ),
-        actor=actor,
     )
-    if row.customer.get("status") is CustomerStatus.ARCHIVED:
-        await archive_customer(
-            organization_id=organization.id, customer_id=customer.id, actor=actor
-        )
 
 
 async def _update(row: _Row, existing: Customer, organization: Organization, actor: Actor) -> None:
     values, datev = _customer_values(row)
+    if values.get("customer_number") is None:
+        values.pop("customer_number", None)  # matched by external id: the number stays
     await update_customer(
         organization=organization, customer_id=existing.id, changes=values, datev=datev, actor=actor
     )
@@ -330,42 +343,107 @@ async def import_customers(
         return outcome  # without types no row can be checked as a create
     try:
         async with in_transaction():
-            existing = await _existing(organization.id, rows)
-            for row in rows:
-                # A row whose cells were refused already is reported; the others are still
-                # checked, so one run shows every problem of the file.
-                if not row.errors:
-                    await _import_row(row, existing, organization, actor, mode, outcome)
+            await _write(rows, organization, actor, mode, outcome)
             if outcome.errors or dry_run:
                 raise _RollBack
     except _RollBack:
         pass
+    except IntegrityError:
+        # Another write took a unique value meanwhile; nothing of the import was kept.
+        outcome.errors.append(
+            RowError(
+                1,
+                None,
+                ErrorCode.CONFLICT,
+                "Customers changed while importing (a number was taken); import again.",
+            )
+        )
     if outcome.errors:
         outcome.created = outcome.updated = 0
     return outcome
 
 
-async def _import_row(
-    row: _Row,
-    existing: Mapping[tuple[str, str], Customer],
+async def _write(
+    rows: list[_Row],
     organization: Organization,
     actor: Actor,
     mode: ImportMode,
     outcome: ImportOutcome,
 ) -> None:
-    matched = _match(row, existing)
-    try:
-        async with in_transaction():
-            if matched is None:
-                await _create(row, organization, actor)
-                outcome.created += 1
-            elif mode is ImportMode.CREATE_ONLY:
-                attribute, _ = matched
-                raise DomainError.single(
-                    ErrorCode.TAKEN, "A customer with this value exists.", (attribute,)
+    existing = await _existing(organization.id, rows)
+    creates: list[tuple[_Row, PreparedCustomer]] = []
+    for row in rows:
+        # A row whose cells were refused is reported already; the others are still checked,
+        # so one run shows every problem of the file.
+        if row.errors:
+            continue
+        matched = _match(row, existing)
+        if matched is None:
+            prepared, errors = _prepare(row, organization)
+            outcome.errors += _row_errors(row.number, DomainError(errors)) if errors else []
+            if not errors:
+                creates.append((row, prepared))
+        elif mode is ImportMode.CREATE_ONLY:
+            attribute = matched[0]
+            outcome.errors.append(
+                RowError(
+                    row.number,
+                    HEADERS[("customer", attribute)],
+                    ErrorCode.TAKEN,
+                    "A customer with this value exists.",
                 )
-            else:
-                await _update(row, matched[1], organization, actor)
+            )
+        else:
+            try:
+                async with in_transaction():
+                    await _update(row, matched[1], organization, actor)
                 outcome.updated += 1
-    except DomainError as error:
-        outcome.errors += _row_errors(row.number, error)
+            except DomainError as error:
+                outcome.errors += _row_errors(row.number, error)
+    for row, prepared in creates:
+        taken = await _taken_elsewhere(organization.id, prepared)
+        outcome.errors += _row_errors(row.number, DomainError(taken)) if taken else []
+    if outcome.errors or not creates:
+        return
+    # Every typed-in number is claimed before the first chunk allocates, so no chunk can
+    # hand out a number that a later row of the file brings along.
+    for kind, column in (
+        (NumberRangeKind.CUSTOMER, "customer_number"),
+        (NumberRangeKind.DATEV_DEBTOR, "datev_debtor_number"),
+    ):
+        typed = [p.values[column] for _, p in creates if p.values.get(column)]
+        await claim_numbers(organization.id, kind, typed)
+    # In chunks: few statements per chunk, and the model objects of one chunk at a time.
+    for first in range(0, len(creates), INSERT_CHUNK):
+        chunk = creates[first : first + INSERT_CHUNK]
+        try:
+            customers = await insert_customers(
+                organization=organization, prepared=[p for _, p in chunk], actor=actor
+            )
+        except DomainError as error:  # e.g. a number range that runs out
+            outcome.errors += _row_errors(chunk[0][0].number, error)
+            return
+        outcome.created += len(customers)
+        for (row, _), customer in zip(chunk, customers, strict=True):
+            if row.customer.get("status") is CustomerStatus.ARCHIVED:
+                await archive_customer(
+                    organization_id=organization.id, customer_id=customer.id, actor=actor
+                )
+
+
+async def _taken_elsewhere(
+    organization_id: uuid.UUID, prepared: PreparedCustomer
+) -> list[FieldError]:
+    """Unique values of a new row that another customer already has (not the match keys)."""
+    debtor = prepared.values.get("datev_debtor_number")
+    if debtor is None:
+        return []
+    if await Customer.exists(organization_id=organization_id, datev_debtor_number=debtor):
+        return [
+            FieldError(
+                ErrorCode.TAKEN,
+                "This DATEV debtor number is already in use.",
+                ("datev", "debtor_number"),
+            )
+        ]
+    return []

@@ -12,7 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from domain.audit import changes_between, record_event
+from domain.audit import changes_between, new_event, record_event
 from domain.customer_fields import (
     CUSTOMER_CLEANERS,
     clean_address,
@@ -22,10 +22,10 @@ from domain.customer_fields import (
 )
 from domain.datev import clean_debtor_number, locked_debtor_bounds
 from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
-from domain.numbers import allocate_number, assign_number, claim_number
+from domain.numbers import allocate_number, allocate_numbers, claim_number, claim_numbers
 from domain.principal import Actor
 from domain.validation import InvalidValue, clean_fields
-from models import Address, Customer, Organization
+from models import Address, Customer, CustomerEvent, Organization
 from models.enums import AddressType, CustomerEventAction, NumberRangeKind
 
 # Customer attributes a caller may change; the rest is kept by the rules.
@@ -163,59 +163,108 @@ def _created_values(
     return stored
 
 
-async def create_customer(
-    *, organization: Organization, draft: CustomerDraft, actor: Actor
-) -> Customer:
+@dataclass(slots=True)
+class PreparedCustomer:
+    """A create that passed the rules: column values (defaults applied) and addresses."""
+
+    values: dict[str, Any]
+    address: dict[str, Any]
+    invoice_address: dict[str, Any] | None
+
+
+def prepare_customer(
+    organization: Organization, draft: CustomerDraft
+) -> tuple[PreparedCustomer, list[FieldError]]:
+    """The create rules that need no database: every violation, or a prepared customer."""
     checked = _check_create(organization, draft)
     values = checked.values
-    checked.errors += await _uniqueness_errors(organization.id, values)
-    if checked.errors:
-        raise DomainError(checked.errors)
-
     address = values.pop("_address")
     invoice_address = values.pop("_invoice_address")
     country = address.get("country_code") or (invoice_address or {}).get("country_code")
     values["language"] = values.get("language") or default_language(country)
     values["currency_code"] = values.get("currency_code") or "EUR"
     values["display_name"] = display_name(values)
-    try:
-        async with in_transaction():
-            values["customer_number"] = await assign_number(
-                organization.id, NumberRangeKind.CUSTOMER, values.get("customer_number")
-            )
-            if organization.datev_enabled:
-                typed = values.get("datev_debtor_number")
-                values["datev_debtor_number"] = await assign_number(
-                    organization.id,
-                    NumberRangeKind.DATEV_DEBTOR,
-                    typed,
-                    await locked_debtor_bounds(organization.id, typed),
-                )
-            customer = await Customer.create(organization_id=organization.id, **values)
-            await Address.create(
+    return PreparedCustomer(values, address, invoice_address), checked.errors
+
+
+async def insert_customers(
+    *, organization: Organization, prepared: list[PreparedCustomer], actor: Actor
+) -> list[Customer]:
+    """Write prepared customers; call inside a transaction. One statement per kind of row
+    and one number block per range, whether for one customer or an import of thousands."""
+    given = [p.values["customer_number"] for p in prepared if p.values.get("customer_number")]
+    # Claims first: the block allocated next then starts past every typed-in number.
+    await claim_numbers(organization.id, NumberRangeKind.CUSTOMER, given)
+    missing = [p for p in prepared if not p.values.get("customer_number")]
+    numbers = await allocate_numbers(organization.id, NumberRangeKind.CUSTOMER, len(missing))
+    for item, number in zip(missing, numbers, strict=True):
+        item.values["customer_number"] = number
+    if organization.datev_enabled:
+        typed = [
+            p.values["datev_debtor_number"] for p in prepared if p.values.get("datev_debtor_number")
+        ]
+        bounds = await locked_debtor_bounds(organization.id, typed)
+        await claim_numbers(organization.id, NumberRangeKind.DATEV_DEBTOR, typed)
+        missing = [p for p in prepared if not p.values.get("datev_debtor_number")]
+        numbers = await allocate_numbers(
+            organization.id, NumberRangeKind.DATEV_DEBTOR, len(missing), bounds
+        )
+        for item, number in zip(missing, numbers, strict=True):
+            item.values["datev_debtor_number"] = number
+    customers = [Customer(organization_id=organization.id, **p.values) for p in prepared]
+    await Customer.bulk_create(customers)
+    addresses = []
+    events = []
+    for customer, item in zip(customers, prepared, strict=True):
+        addresses.append(
+            Address(
                 organization_id=organization.id,
                 customer_id=customer.id,
                 type=AddressType.DEFAULT,
                 is_default=True,
-                **address,
+                **item.address,
             )
-            if invoice_address is not None:
-                await Address.create(
+        )
+        if item.invoice_address is not None:
+            addresses.append(
+                Address(
                     organization_id=organization.id,
                     customer_id=customer.id,
                     type=AddressType.INVOICE,
                     is_default=True,
-                    **invoice_address,
+                    **item.invoice_address,
                 )
-            await record_event(
+            )
+        events.append(
+            new_event(
                 organization_id=organization.id,
                 customer_id=customer.id,
                 action=CustomerEventAction.CREATED,
                 actor=actor,
-                changes=changes_between({}, _created_values(values, address, invoice_address)),
+                changes=changes_between(
+                    {}, _created_values(item.values, item.address, item.invoice_address)
+                ),
+            )
+        )
+    await Address.bulk_create(addresses)
+    await CustomerEvent.bulk_create(events)
+    return customers
+
+
+async def create_customer(
+    *, organization: Organization, draft: CustomerDraft, actor: Actor
+) -> Customer:
+    prepared, errors = prepare_customer(organization, draft)
+    errors += await _uniqueness_errors(organization.id, prepared.values)
+    if errors:
+        raise DomainError(errors)
+    try:
+        async with in_transaction():
+            [customer] = await insert_customers(
+                organization=organization, prepared=[prepared], actor=actor
             )
     except IntegrityError:
-        raise await _taken_after_race(organization.id, values) from None
+        raise await _taken_after_race(organization.id, prepared.values) from None
     return customer
 
 
@@ -281,7 +330,7 @@ async def _write_update(
             )
         typed = changed.get("datev_debtor_number")
         if typed is not None or allocate:
-            bounds = await locked_debtor_bounds(organization.id, typed)
+            bounds = await locked_debtor_bounds(organization.id, [typed] if typed else [])
             if typed is not None:
                 await claim_number(organization.id, NumberRangeKind.DATEV_DEBTOR, typed)
             else:

@@ -8,7 +8,7 @@ accounts (Sachkontenlänge, 4-8); debtor accounts use the block 10000-69999 for 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -55,11 +55,11 @@ def _digits(value: str | None, *, lengths: range, label: str) -> str | None:
     return cleaned
 
 
-async def locked_debtor_bounds(organization_id: uuid.UUID, typed: str | None) -> Bounds:
+async def locked_debtor_bounds(organization_id: uuid.UUID, typed: Sequence[str]) -> Bounds:
     """Inside a write's transaction: the debtor number bounds as they are now.
 
     Locks the DATEV range row first, the row a Sachkontenlänge change locks too, so the
-    two never interleave; a typed number is checked again against the current length.
+    two never interleave; typed numbers are checked again against the current length.
     """
     await (
         NumberRange.filter(organization_id=organization_id, kind=NumberRangeKind.DATEV_DEBTOR)
@@ -67,9 +67,9 @@ async def locked_debtor_bounds(organization_id: uuid.UUID, typed: str | None) ->
         .get()
     )
     length = (await Organization.get(id=organization_id)).datev_account_length
-    if typed is not None:
+    for number in typed:
         try:
-            clean_debtor_number(typed, length)
+            clean_debtor_number(number, length)
         except InvalidValue as exc:
             raise DomainError.single(exc.code, exc.message, ("datev", "debtor_number")) from None
     return debtor_bounds(length)

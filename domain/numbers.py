@@ -12,6 +12,7 @@ import re
 import string
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import F
 
@@ -128,49 +129,70 @@ def _exhausted(kind: NumberRangeKind) -> DomainError:
     )
 
 
-async def allocate_number(
-    organization_id: uuid.UUID, kind: NumberRangeKind, bounds: Bounds = Bounds()
-) -> str:
-    """Hand out the next number; call inside the transaction that uses it.
+async def allocate_numbers(
+    organization_id: uuid.UUID, kind: NumberRangeKind, count: int, bounds: Bounds = Bounds()
+) -> list[str]:
+    """Hand out the next `count` numbers; call inside the transaction that uses them.
 
-    The increment is one atomic UPDATE: on PostgreSQL it locks the row until the
-    transaction ends, so a concurrent allocation waits and then sees the new value; a
-    rolled-back transaction gives its number back.
+    The counter moves by one atomic UPDATE per block: on PostgreSQL it locks the row
+    until the transaction ends, so a concurrent allocation waits and then sees the new
+    value; a rolled-back transaction gives its numbers back. Numbers already in use
+    (typed in under an older format) are skipped.
     """
     ranges = NumberRange.filter(organization_id=organization_id, kind=kind)
     maximum = min(bounds.maximum or MAX_COUNTER_VALUE, MAX_COUNTER_VALUE)
+    column = NUMBER_COLUMN[kind]
+    numbers: list[str] = []
     for _ in range(_MAX_SKIPS):
-        within = ranges.filter(next_value__lte=maximum)
-        if await within.update(next_value=F("next_value") + 1) == 0:
+        need = count - len(numbers)
+        if need <= 0:
+            return numbers
+        block = ranges.filter(next_value__lte=maximum - need + 1)
+        if await block.update(next_value=F("next_value") + need) == 0:
             raise _exhausted(kind)
         number_range = await ranges.get()
-        number = render_number(
-            number_range.format, number_range.padding, number_range.next_value - 1, _today()
+        today = _today()
+        first = number_range.next_value - need
+        candidates = [
+            render_number(number_range.format, number_range.padding, value, today)
+            for value in range(first, first + need)
+        ]
+        in_use: set[Any] = set(
+            await Customer.filter(
+                organization_id=organization_id, **{f"{column}__in": candidates}
+            ).values_list(column, flat=True)
         )
-        in_use = Customer.filter(organization_id=organization_id, **{NUMBER_COLUMN[kind]: number})
-        if not await in_use.exists():
-            return number
+        numbers += [number for number in candidates if number not in in_use]
     raise _exhausted(kind)
 
 
-async def claim_number(organization_id: uuid.UUID, kind: NumberRangeKind, number: str) -> None:
-    """A number entered by hand: keep the counter from handing it out later."""
+async def allocate_number(
+    organization_id: uuid.UUID, kind: NumberRangeKind, bounds: Bounds = Bounds()
+) -> str:
+    [number] = await allocate_numbers(organization_id, kind, 1, bounds)
+    return number
+
+
+async def claim_numbers(
+    organization_id: uuid.UUID, kind: NumberRangeKind, numbers: list[str]
+) -> None:
+    """Numbers entered by hand: keep the counter from handing any of them out later."""
+    if not numbers:
+        return
     number_range = await NumberRange.get(organization_id=organization_id, kind=kind)
-    value = counter_value_of(number, number_range.format, number_range.padding)
-    if value is not None and value >= number_range.next_value:
+    values = [
+        value
+        for number in numbers
+        if (value := counter_value_of(number, number_range.format, number_range.padding))
+        is not None
+    ]
+    highest = max(values, default=None)
+    if highest is not None and highest >= number_range.next_value:
         # Conditional, so a concurrent claim of a higher number is never undone.
-        await NumberRange.filter(id=number_range.id, next_value__lte=value).update(
-            next_value=value + 1
+        await NumberRange.filter(id=number_range.id, next_value__lte=highest).update(
+            next_value=highest + 1
         )
 
 
-async def assign_number(
-    organization_id: uuid.UUID,
-    kind: NumberRangeKind,
-    given: str | None,
-    bounds: Bounds = Bounds(),
-) -> str:
-    if given is None:
-        return await allocate_number(organization_id, kind, bounds)
-    await claim_number(organization_id, kind, given)
-    return given
+async def claim_number(organization_id: uuid.UUID, kind: NumberRangeKind, number: str) -> None:
+    await claim_numbers(organization_id, kind, [number])

@@ -25,7 +25,7 @@ async def _read(upload: object, limit: int) -> bytes:
         size += len(chunk)
         if size > limit:
             raise DomainError.single(
-                ErrorCode.TOO_LONG, f"The file is larger than {limit // 1_048_576} MB.", ("file",)
+                ErrorCode.TOO_LONG, f"The file is larger than {limit:,} bytes.", ("file",)
             )
         chunks.append(chunk)
     return b"".join(chunks)
