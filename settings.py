@@ -23,6 +23,7 @@ class Settings:
     environment: str = "development"
     max_body_bytes: int = 1_048_576
     import_max_bytes: int = 20 * 1_048_576
+    import_max_rows: int = 100_000
     export_dir: Path = Path("exports")
     export_link_seconds: int = 3600
     export_file_seconds: int = 24 * 3600
@@ -38,6 +39,7 @@ class Settings:
             public_url=env.get("KUNDENSTAMM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             environment=env.get("KUNDENSTAMM_ENV", "development"),
             import_max_bytes=int(env.get("KUNDENSTAMM_IMPORT_MAX_BYTES", 20 * 1_048_576)),
+            import_max_rows=int(env.get("KUNDENSTAMM_IMPORT_MAX_ROWS", 100_000)),
             export_dir=Path(env.get("KUNDENSTAMM_EXPORT_DIR", str(Path.cwd() / "exports"))),
             cors_origins=tuple(
                 origin.strip().rstrip("/")

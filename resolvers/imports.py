@@ -42,6 +42,7 @@ async def customers_import(info: Info, input: CustomersImportInput) -> Customers
         data=data,
         dry_run=bool(value_of(input.dry_run, False)),
         mode=ImportMode(value_of(input.mode, "UPSERT")),
+        max_rows=settings.import_max_rows,
     )
     return CustomersImportPayload(
         result=ImportResult(

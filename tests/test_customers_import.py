@@ -523,7 +523,7 @@ async def test_csv_variants_are_read(tenant: Tenant, delimiter: str, encoding: s
 
 @pytest.fixture
 async def small_limit_http(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(dataclasses.replace(settings, import_max_bytes=1000))
+    app = create_app(dataclasses.replace(settings, import_max_bytes=1000, import_max_rows=10))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
@@ -646,3 +646,20 @@ async def test_a_typed_number_late_in_a_large_file_is_not_also_allocated(tenant:
     numbers = [number for number, _ in stored]
     assert len(set(numbers)) == 1500
     assert ("K00500", "Letzte GmbH") in stored
+
+
+async def test_file_over_the_row_limit_is_refused(small_limit_http: httpx.AsyncClient) -> None:
+    # given: eleven rows against a limit of ten, small enough for the byte limit
+    organization, key = await create_organization(name="Viel GmbH")
+    data = csv_bytes([["Kundentyp", "Firmenname"]] + [["Unternehmen", f"F{i}"] for i in range(11)])
+    assert len(data) < 1000
+    # when
+    response = await upload(small_limit_http, key.secret, data)
+    # then
+    payload = response.json()["data"]["customersImport"]
+    assert payload["result"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "file"], "INVALID")
+    ]
+    assert "10 rows" in payload["userErrors"][0]["message"]
+    assert await Customer.filter(organization_id=organization.id).count() == 0
