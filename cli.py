@@ -128,7 +128,12 @@ async def _apikey_create(args: argparse.Namespace) -> int:
     key = await issue_key(organization_id=args.org, scope=ApiKeyScope(args.scope))
     _print(
         args,
-        {"api_key_id": str(key.id), "organization_id": str(args.org), "api_key": key.secret},
+        {
+            "id": str(key.id),
+            "api_key_id": str(key.id),
+            "organization_id": str(args.org),
+            "api_key": key.secret,
+        },
         f"API key {key.id} ({key.scope.value}, shown once): {key.secret}",
     )
     return 0

@@ -116,6 +116,7 @@ async def test_read_scope_key_reads_but_cannot_write(api: Api, database_url: str
     # then
     assert code == 0, err
     issued = json.loads(out)
+    assert issued["id"] == issued["api_key_id"]
     data = await api.execute(ORGANIZATION, key=issued["api_key"])
     assert data["organization"]["name"] == "Beispiel GmbH"
     refused = await api.execute(
