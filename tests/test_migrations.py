@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tortoise import Tortoise, connections
+from tortoise.exceptions import IntegrityError
 from tortoise.migrations.api import migrate
 
 from database import apply_migrations, migrate_to, tortoise_config
@@ -80,5 +82,34 @@ async def test_each_migration_applies_to_a_database_with_data(empty_database: st
         customer = await Customer.get(id=customer_id)
         assert (customer.customer_number, customer.display_name) == ("K00001", "Alt GmbH")
         assert customer.organization_id == organization_id
+    finally:
+        await Tortoise.close_connections()
+
+
+async def test_migrated_schema_refuses_duplicate_numbers(empty_database: str) -> None:
+    # given: a database built by the migrations alone, with one customer
+    await apply_migrations(empty_database)
+    await Tortoise.init(config=tortoise_config(empty_database))
+    try:
+        organization = await Organization.create(name="Eins GmbH")
+        unique: dict[str, Any] = {
+            "customer_number": "K1",
+            "external_id": "E1",
+            "datev_debtor_number": "10000",
+        }
+        common: dict[str, Any] = {
+            "organization_id": organization.id,
+            "type": "COMPANY",
+            "display_name": "A",
+            "language": "DE",
+            "currency_code": "EUR",
+        }
+        await Customer.create(**common, **unique)
+        # when / then: each unique value a second time is refused by the database itself
+        for column, value in unique.items():
+            others: dict[str, Any] = {k: f"{v}-x" for k, v in unique.items() if k != column}
+            with pytest.raises(IntegrityError):
+                await Customer.create(**common, **others, **{column: value})
+        assert await Customer.filter(organization_id=organization.id).count() == 1
     finally:
         await Tortoise.close_connections()
