@@ -152,15 +152,29 @@ class _Row:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _parse_row(number: int, cells: list[Any], columns: list[tuple[str, str] | None]) -> _Row:
+def _parse_row(
+    number: int, cells: list[Any], columns: list[tuple[str, str] | None], headers: list[str]
+) -> _Row:
     row = _Row(number)
     parts = {
         "customer": row.customer,
         "address": row.address,
         "invoice_address": row.invoice_address,
     }
-    for target, cell in zip(columns, cells, strict=False):
-        if target is None or target[1] in IGNORED:
+    for position, cell in enumerate(cells):
+        target = columns[position] if position < len(columns) else None
+        if target is None:
+            # Under an unknown header it is reported with the header; without any header
+            # it would be lost silently.
+            unnamed = position >= len(columns) or not headers[position]
+            if unnamed and _text(cell) not in (None, ""):
+                row.errors.append(
+                    RowError(
+                        number, None, ErrorCode.INVALID, "A value in a column without a header."
+                    )
+                )
+            continue
+        if target[1] in IGNORED:
             continue
         part, attribute = target
         value = _text(cell)
@@ -242,30 +256,44 @@ async def _update(row: _Row, existing: Customer, organization: Organization, act
         )
     invoice = _differing_invoice_address(row)
     if invoice is not None:
-        current = next(
-            (a for a in addresses if a.type is AddressType.INVOICE and a.is_default), None
-        )
-        if current is None:
-            await create_address(
-                organization_id=organization.id,
-                customer_id=existing.id,
-                address_type=AddressType.INVOICE,
-                set_as_default=True,
-                fields=invoice,
-                actor=actor,
-            )
-        else:
-            await update_address(
-                organization_id=organization.id, address_id=current.id, fields=invoice, actor=actor
-            )
+        try:
+            await _update_invoice_address(existing, addresses, invoice, organization, actor)
+        except DomainError as error:
+            raise DomainError(
+                FieldError(e.code, e.message, ("invoice_address", *(e.field or ())[1:]))
+                for e in error.errors
+            ) from None
     status = row.customer.get("status")
     if status is not None and status is not existing.status:
         change = archive_customer if status is CustomerStatus.ARCHIVED else restore_customer
         await change(organization_id=organization.id, customer_id=existing.id, actor=actor)
 
 
+async def _update_invoice_address(
+    existing: Customer,
+    addresses: list[Address],
+    invoice: dict[str, Any],
+    organization: Organization,
+    actor: Actor,
+) -> None:
+    current = next((a for a in addresses if a.type is AddressType.INVOICE and a.is_default), None)
+    if current is None:
+        await create_address(
+            organization_id=organization.id,
+            customer_id=existing.id,
+            address_type=AddressType.INVOICE,
+            set_as_default=True,
+            fields=invoice,
+            actor=actor,
+        )
+    else:
+        await update_address(
+            organization_id=organization.id, address_id=current.id, fields=invoice, actor=actor
+        )
+
+
 def _duplicates(rows: list[_Row]) -> None:
-    for attribute in ("customer_number", "external_id"):
+    for attribute in ("customer_number", "external_id", "datev_debtor_number"):
         seen: dict[str, int] = {}
         for row in rows:
             value = row.customer.get(attribute)
@@ -324,8 +352,16 @@ async def import_customers(
             for header, target in zip(table.header, columns, strict=True)
             if target is None and header
         ]
+        seen_headers: dict[tuple[str, str], str] = {}
+        for header, target in zip(table.header, columns, strict=True):
+            if target is not None and target in seen_headers:
+                outcome.errors.append(
+                    RowError(1, header, ErrorCode.INVALID, f"The column {header} appears twice.")
+                )
+            elif target is not None:
+                seen_headers[target] = header
         rows = [
-            _parse_row(number, cells, columns)
+            _parse_row(number, cells, columns, table.header)
             for number, cells in table.rows
             if any(cell not in (None, "") for cell in cells)
         ]

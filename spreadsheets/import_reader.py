@@ -69,13 +69,18 @@ def _xlsx(data: bytes, max_rows: int) -> Table:
     except Exception as exc:
         # openpyxl raises a zoo of types for broken workbooks; the user needs one message.
         raise UnreadableFile(f"The workbook cannot be read ({type(exc).__name__}).") from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
+    if not workbook.worksheets:
+        workbook.close()
+        raise UnreadableFile("The workbook has no worksheet.")
+    rows = workbook.worksheets[0].iter_rows(values_only=True)
     try:
         header = _text_header(list(next(rows)))
     except StopIteration:
         workbook.close()
         raise UnreadableFile("The workbook is empty.") from None
+    except Exception as exc:
+        workbook.close()
+        raise UnreadableFile(f"The worksheet cannot be read ({type(exc).__name__}).") from None
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         try:
@@ -83,6 +88,11 @@ def _xlsx(data: bytes, max_rows: int) -> Table:
                 if number - 1 > max_rows:
                     raise UnreadableFile(f"More than {max_rows} rows; split the file.")
                 yield number, list(row)
+        except UnreadableFile:
+            raise
+        except Exception as exc:
+            # Sheets are parsed while rows are read: a damaged one fails only here.
+            raise UnreadableFile(f"The worksheet cannot be read ({type(exc).__name__}).") from None
         finally:
             workbook.close()
 

@@ -663,3 +663,66 @@ async def test_file_over_the_row_limit_is_refused(small_limit_http: httpx.AsyncC
     ]
     assert "10 rows" in payload["userErrors"][0]["message"]
     assert await Customer.filter(organization_id=organization.id).count() == 0
+
+
+def damaged_workbook() -> bytes:
+    """A real workbook whose sheet XML is cut off in the middle of a row."""
+    book = openpyxl.Workbook()
+    book.active.append(["Kundentyp", "Firmenname"])
+    book.active.append(["Unternehmen", "Muster GmbH"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: data.index(b'<row r="2"') + 20]
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+async def test_a_damaged_worksheet_is_invalid_not_a_server_error(tenant: Tenant) -> None:
+    # when
+    payload = await import_file(tenant, damaged_workbook(), name="kaputt.xlsx")
+    # then
+    assert payload["result"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "file"], "INVALID")
+    ]
+    assert await Customer.filter(organization_id=tenant.organization_id).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        pytest.param(
+            [
+                ["Kundentyp", "Firmenname", "DATEV-Debitorennummer"],
+                ["Unternehmen", "A GmbH", "10500"],
+                ["Unternehmen", "B GmbH", "10500"],
+            ],
+            [(3, "DATEV-Debitorennummer", "TAKEN")],
+            id="debtor-number-twice",
+        ),
+        pytest.param(
+            [["Kundentyp", "Firmenname"], ["Unternehmen", "A GmbH", "verloren@example.com"]],
+            [(2, None, "INVALID")],
+            id="value-without-header",
+        ),
+        pytest.param(
+            [["Kundentyp", "Firmenname", "firmenname"], ["Unternehmen", "A GmbH", "B GmbH"]],
+            [(1, "firmenname", "INVALID")],
+            id="header-twice",
+        ),
+    ],
+)
+async def test_ambiguous_files_are_reported_and_nothing_written(
+    datev_tenant: Tenant, rows: list[list[str]], expected: list[tuple[int, str | None, str]]
+) -> None:
+    # when
+    payload = await import_file(datev_tenant, csv_bytes(rows))
+    # then
+    assert errors_of(payload) == expected
+    assert await Customer.filter(organization_id=datev_tenant.organization_id).count() == 0
