@@ -14,7 +14,7 @@ from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
 from database import tortoise_config
-from schema import schema
+from schema import build_schema
 from settings import Settings
 from web.body_limit import BodyLimitByType
 from web.downloads import download_export
@@ -28,9 +28,12 @@ async def health(request: Request) -> Response:
 
 
 def create_app(settings: Settings) -> Starlette:
+    schema = build_schema(
+        introspection=settings.introspection, suggestions=settings.environment == "development"
+    )
     graphql = GraphQLApp(
         schema,
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         # For customersImport. Safe: credentials come only in the Authorization header,
         # which a cross-site form cannot set.

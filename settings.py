@@ -15,6 +15,15 @@ class SettingsError(ValueError):
     """The environment describes a configuration the server must not start with."""
 
 
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name)
+    if value is None:
+        return default
+    if value.lower() not in ("on", "off", "true", "false", "1", "0"):
+        raise SettingsError(f"{name} must be on or off")
+    return value.lower() in ("on", "true", "1")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
@@ -28,16 +37,23 @@ class Settings:
     export_link_seconds: int = 3600
     export_file_seconds: int = 24 * 3600
     cors_origins: tuple[str, ...] = ()
+    graphiql: bool = True
+    introspection: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         default_db = f"sqlite://{Path.cwd() / 'kundenstamm.sqlite3'}"
+        environment = env.get("KUNDENSTAMM_ENV", "development")
         settings = cls(
             database_url=env.get("KUNDENSTAMM_DATABASE_URL", default_db),
             secret_key=env.get("KUNDENSTAMM_SECRET_KEY", DEFAULT_SECRET_KEY),
             public_url=env.get("KUNDENSTAMM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
-            environment=env.get("KUNDENSTAMM_ENV", "development"),
+            environment=environment,
+            # GraphiQL is for people trying the API; in production only when asked for.
+            graphiql=_switch(env, "KUNDENSTAMM_GRAPHIQL", environment == "development"),
+            # Partners rely on introspection; every request is authenticated anyway.
+            introspection=_switch(env, "KUNDENSTAMM_INTROSPECTION", True),
             import_max_bytes=int(env.get("KUNDENSTAMM_IMPORT_MAX_BYTES", 20 * 1_048_576)),
             import_max_rows=int(env.get("KUNDENSTAMM_IMPORT_MAX_ROWS", 100_000)),
             export_dir=Path(env.get("KUNDENSTAMM_EXPORT_DIR", str(Path.cwd() / "exports"))),

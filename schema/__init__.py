@@ -6,7 +6,9 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -43,6 +45,7 @@ from schema.payloads import (
     PaymentPayload,
     SubscriptionPayload,
 )
+from schema.suggestions import HideSuggestions
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
@@ -157,19 +160,25 @@ class Schema(strawberry.Schema):
         return None
 
 
-def build_schema() -> Schema:
+def build_schema(*, introspection: bool = True, suggestions: bool = True) -> Schema:
+    """The schema with its limits; production turns off suggestions (and maybe introspection)."""
+    extensions: list[Any] = [
+        MaskUnexpectedErrors,
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        ParserCache,
+        ValidationCache,
+    ]
+    if not introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    if not suggestions:
+        extensions.append(HideSuggestions)
     return Schema(
         query=Query,
         mutation=Mutation,
         types=[Address, Subscription, Order, Invoice, Payment, User],
-        extensions=[
-            MaskUnexpectedErrors,
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            ParserCache,
-            ValidationCache,
-        ],
+        extensions=extensions,
     )
 
 

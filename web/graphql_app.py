@@ -6,7 +6,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -83,7 +83,12 @@ class GraphQLApp(GraphQL[Context, None]):
         request = Request(scope, receive)
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             # The IDE page itself holds no data; the key is pasted into its headers.
-            await (await self.render_graphql_ide(request))(scope, receive, send)
+            page = (
+                await self.render_graphql_ide(request)
+                if self.graphql_ide
+                else PlainTextResponse("GraphiQL is switched off here.", status_code=404)
+            )
+            await page(scope, receive, send)
             return
         principal = await authenticate(request)
         if principal is None or principal.must_change_password:
