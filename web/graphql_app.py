@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 
 from resolvers.context import Context
 from resolvers.loaders import Loaders
@@ -74,6 +75,9 @@ def password_change_required() -> Response:
     )
 
 
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
 class GraphQLApp(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -109,6 +113,41 @@ class GraphQLApp(GraphQL[Context, None]):
             receive = _replay(body)
         scope.setdefault("state", {})["principal"] = principal
         await super().__call__(scope, receive, send)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # GraphQL over HTTP: a client that accepts application/graphql-response+json is
+        # told about request errors (parse, validation) by status 400 and no "data".
+        sub_response.headers["x-graphql-response"] = (
+            "1" if GRAPHQL_RESPONSE in request.headers.get("accept", "") else "0"
+        )
+        return sub_response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        wants = sub_response.headers.get("x-graphql-response") == "1"
+        del sub_response.headers["x-graphql-response"]
+        response = super().create_response(response_data, sub_response)
+        if not wants or not isinstance(response_data, dict):
+            return response
+        errors: list[Any] = list(response_data.get("errors") or [])
+        request_error = (
+            response_data.get("data") is None
+            and bool(errors)
+            and all("path" not in error for error in errors)
+        )
+        body = {k: v for k, v in response_data.items() if not (request_error and k == "data")}
+        return Response(
+            self.encode_json(body),
+            status_code=400 if request_error else response.status_code,
+            headers={
+                k: v
+                for k, v in response.headers.items()
+                if k not in ("content-length", "content-type")
+            },
+            media_type=GRAPHQL_RESPONSE,
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = request.state.principal
