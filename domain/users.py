@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from domain import passwords
+from domain.api_keys import digest
 from domain.errors import DomainError, ErrorCode
 from domain.validation import InvalidValue, email
 from models import Organization, User, UserSession
@@ -33,10 +33,6 @@ class IssuedSession:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 async def _hash(password: str) -> str:
@@ -134,7 +130,7 @@ async def login(*, email_address: str, password: str) -> IssuedSession:
         raise _login_refused()
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     expires_at = _now() + SESSION_LIFETIME
-    await UserSession.create(user_id=user.id, token_hash=_digest(token), expires_at=expires_at)
+    await UserSession.create(user_id=user.id, token_hash=digest(token), expires_at=expires_at)
     return IssuedSession(token=token, expires_at=expires_at, user=user)
 
 
@@ -143,7 +139,7 @@ async def find_active_session(token: str) -> UserSession | None:
         return None
     return (
         await UserSession.filter(
-            token_hash=_digest(token), revoked_at__isnull=True, expires_at__gt=_now()
+            token_hash=digest(token), revoked_at__isnull=True, expires_at__gt=_now()
         )
         .select_related("user__organization")
         .first()

@@ -8,8 +8,3 @@ from graphql import GraphQLError
 class ClientError(GraphQLError):
     def __init__(self, message: str, code: str = "BAD_USER_INPUT") -> None:
         super().__init__(message, extensions={"code": code})
-
-
-class NotBuiltYet(ClientError):
-    def __init__(self, what: str) -> None:
-        super().__init__(f"{what} is not available yet.", code="NOT_IMPLEMENTED")
