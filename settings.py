@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 DEFAULT_SECRET_KEY = "development-only-secret-change-me"  # noqa: S105 (a placeholder, refused in production)
 ENVIRONMENTS = ("development", "production")
@@ -24,6 +25,34 @@ def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
     return value.lower() in ("on", "true", "1")
 
 
+def _number(env: Mapping[str, str], name: str, default: int, *, low: int, high: int) -> int:
+    value = env.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}")
+    return number
+
+
+# (setting, variable, lowest, highest): limits an operator may tune without a release.
+LIMITS: tuple[tuple[str, str, int, int], ...] = (
+    ("max_body_bytes", "KUNDENSTAMM_MAX_BODY_BYTES", 1024, 64 * 1_048_576),
+    ("max_depth", "KUNDENSTAMM_MAX_QUERY_DEPTH", 3, 100),
+    ("max_aliases", "KUNDENSTAMM_MAX_ALIASES", 1, 10_000),
+    ("max_tokens", "KUNDENSTAMM_MAX_TOKENS", 100, 1_000_000),
+    ("max_page_size", "KUNDENSTAMM_MAX_PAGE_SIZE", 1, 1000),
+    ("max_query_cost", "KUNDENSTAMM_MAX_QUERY_COST", 10, 1_000_000),
+    ("rate_limit_bucket", "KUNDENSTAMM_RATE_LIMIT_BUCKET", 10, 10_000_000),
+    ("rate_limit_restore_rate", "KUNDENSTAMM_RATE_LIMIT_RESTORE_RATE", 1, 1_000_000),
+    ("import_max_bytes", "KUNDENSTAMM_IMPORT_MAX_BYTES", 1024, 1024 * 1_048_576),
+    ("import_max_rows", "KUNDENSTAMM_IMPORT_MAX_ROWS", 1, 10_000_000),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
@@ -31,6 +60,15 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     environment: str = "development"
     max_body_bytes: int = 1_048_576
+    max_depth: int = 10
+    max_aliases: int = 30
+    max_tokens: int = 5000
+    max_page_size: int = 100
+    # Shopify's numbers: a query may cost up to 1000 points; the bucket holds 1000 and
+    # refills 50 a second, so a client can burst and then go on at a steady pace.
+    max_query_cost: int = 1000
+    rate_limit_bucket: int = 1000
+    rate_limit_restore_rate: int = 50
     import_max_bytes: int = 20 * 1_048_576
     import_max_rows: int = 100_000
     export_dir: Path = Path("exports")
@@ -45,6 +83,7 @@ class Settings:
         env = os.environ if environ is None else environ
         default_db = f"sqlite://{Path.cwd() / 'kundenstamm.sqlite3'}"
         environment = env.get("KUNDENSTAMM_ENV", "development")
+        defaults: dict[str, Any] = {field.name: field.default for field in fields(cls)}
         settings = cls(
             database_url=env.get("KUNDENSTAMM_DATABASE_URL", default_db),
             secret_key=env.get("KUNDENSTAMM_SECRET_KEY", DEFAULT_SECRET_KEY),
@@ -54,8 +93,10 @@ class Settings:
             graphiql=_switch(env, "KUNDENSTAMM_GRAPHIQL", environment == "development"),
             # Partners rely on introspection; every request is authenticated anyway.
             introspection=_switch(env, "KUNDENSTAMM_INTROSPECTION", True),
-            import_max_bytes=int(env.get("KUNDENSTAMM_IMPORT_MAX_BYTES", 20 * 1_048_576)),
-            import_max_rows=int(env.get("KUNDENSTAMM_IMPORT_MAX_ROWS", 100_000)),
+            **{
+                field: _number(env, name, defaults[field], low=low, high=high)
+                for field, name, low, high in LIMITS
+            },
             export_dir=Path(env.get("KUNDENSTAMM_EXPORT_DIR", str(Path.cwd() / "exports"))),
             cors_origins=tuple(
                 origin.strip().rstrip("/")
@@ -67,6 +108,11 @@ class Settings:
         return settings
 
     def check(self) -> None:
+        if self.max_query_cost > self.rate_limit_bucket:
+            # Such a query could never run: the bucket never holds enough.
+            raise SettingsError(
+                "KUNDENSTAMM_MAX_QUERY_COST must not exceed KUNDENSTAMM_RATE_LIMIT_BUCKET"
+            )
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"KUNDENSTAMM_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.environment != "development":

@@ -115,13 +115,13 @@ def _beyond(cursor: str, sort: SortField, descending: bool) -> Q:
     return Q(**{f"{sort.value}__{op}": value}) | Q(**{sort.value: value, f"id__{op}": key})
 
 
-def _check_window(window: Window) -> None:
+def _check_window(window: Window, max_size: int) -> None:
     if window.first is not None and window.last is not None:
         raise PaginationError("Pass either first or last, not both.")
     for name in ("first", "last"):
         size = getattr(window, name)
-        if size is not None and not 0 <= size <= MAX_PAGE_SIZE:
-            raise PaginationError(f"{name} must be between 0 and {MAX_PAGE_SIZE}.")
+        if size is not None and not 1 <= size <= max_size:
+            raise PaginationError(f"{name} must be between 1 and {max_size}.")
 
 
 def _ordered(query: QuerySet[Customer], sort: SortField, descending: bool) -> QuerySet[Customer]:
@@ -130,12 +130,17 @@ def _ordered(query: QuerySet[Customer], sort: SortField, descending: bool) -> Qu
 
 
 async def fetch_page(
-    query: QuerySet[Customer], window: Window, sort: SortField, descending: bool
+    query: QuerySet[Customer],
+    window: Window,
+    sort: SortField,
+    descending: bool,
+    *,
+    max_size: int = MAX_PAGE_SIZE,
 ) -> Page:
-    _check_window(window)
+    _check_window(window, max_size)
     backwards = window.last is not None or (window.before is not None and window.first is None)
     requested = window.last if backwards else window.first
-    size = DEFAULT_PAGE_SIZE if requested is None else requested
+    size = min(DEFAULT_PAGE_SIZE, max_size) if requested is None else requested
     # Walking backwards is walking forwards in the opposite order, then flipping the page.
     direction = descending != backwards
     cursor_from = window.before if backwards else window.after

@@ -6,8 +6,10 @@ from models.billing import Invoice, Order, Payment, Subscription
 from models.customer import Customer
 from models.customer_event import CustomerEvent
 from models.export_job import ExportJob
+from models.idempotency import IdempotencyRecord
 from models.number_range import NumberRange
 from models.organization import Organization
+from models.rate_limit import RateLimitBucket
 from models.user import User, UserSession
 
 __all__ = [
@@ -16,11 +18,13 @@ __all__ = [
     "Customer",
     "CustomerEvent",
     "ExportJob",
+    "IdempotencyRecord",
     "Invoice",
     "NumberRange",
     "Order",
     "Organization",
     "Payment",
+    "RateLimitBucket",
     "Subscription",
     "User",
     "UserSession",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
+from starlette.responses import Response
 from strawberry.types import Info as StrawberryInfo
 
+from domain.idempotency import Claim
 from domain.principal import Principal
 from resolvers.errors import ClientError
 from resolvers.loaders import Loaders
@@ -19,6 +22,13 @@ class Context:
     caller: Principal | None
     """None only for a request that runs nothing but `login`."""
     caller_loaders: Loaders | None
+    response: Response
+    """Status and headers beyond the JSON body (429 and Retry-After, for one)."""
+    max_page_size: int = 100
+    idempotency: Claim | None = None
+    """Set when the mutation runs in the transaction that stores its response."""
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+    """Side effects outside the database, run once the request's writes are committed."""
 
     @property
     def principal(self) -> Principal:

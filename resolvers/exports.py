@@ -30,7 +30,9 @@ async def customers_export(
         include_archived=bool(include_archived),
     )
     request = info.context.request
-    request.app.state.export_runner.submit(row.id)
+    # The worker process must find the job committed.
+    runner = request.app.state.export_runner
+    info.context.after_commit.append(lambda: runner.submit(row.id))
     return CustomersExportPayload(export_job=ExportJob.from_model(row, request.app.state.settings))
 
 

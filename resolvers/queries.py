@@ -93,7 +93,11 @@ async def customers(
     try:
         matching = filtered(info.context.principal.organization_id, list_filter)
         page = await fetch_page(
-            matching, Window(first, after, last, before), sort_field, descending
+            matching,
+            Window(first, after, last, before),
+            sort_field,
+            descending,
+            max_size=info.context.max_page_size,
         )
     except PaginationError as error:
         raise ClientError(str(error)) from None

@@ -27,6 +27,8 @@ from resolvers import (
     sessions,
     settings,
 )
+from schema.idempotency import IdempotentExecution
+from schema.limits import ApiLimits
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
 from schema.payloads import (
@@ -46,6 +48,7 @@ from schema.payloads import (
     SubscriptionPayload,
 )
 from schema.suggestions import HideSuggestions
+from schema.throttling import QueryCost
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
@@ -54,10 +57,6 @@ from schema.types.jobs import ExportJob
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
-
-MAX_DEPTH = 10
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
 
 
 @strawberry.type
@@ -160,15 +159,22 @@ class Schema(strawberry.Schema):
         return None
 
 
-def build_schema(*, introspection: bool = True, suggestions: bool = True) -> Schema:
+def build_schema(
+    *, limits: ApiLimits | None = None, introspection: bool = True, suggestions: bool = True
+) -> Schema:
     """The schema with its limits; production turns off suggestions (and maybe introspection)."""
+    limits = limits or ApiLimits()
     extensions: list[Any] = [
         MaskUnexpectedErrors,
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         ParserCache,
         ValidationCache,
+        # After validation: only documents that could run are priced and charged.
+        lambda: QueryCost(limits=limits),
+        # Last, so only a request that is allowed to run opens its transaction.
+        IdempotentExecution,
     ]
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
@@ -184,4 +190,4 @@ def build_schema(*, introspection: bool = True, suggestions: bool = True) -> Sch
 
 schema = build_schema()
 
-__all__: list[Any] = ["Schema", "build_schema", "schema"]
+__all__: list[Any] = ["ApiLimits", "Schema", "build_schema", "schema"]

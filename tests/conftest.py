@@ -88,6 +88,9 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         public_url="http://testserver",
         secret_key="test-secret-" + "x" * 32,
         export_dir=tmp_path / "exports",
+        # Tests set up data faster than any client may; throttling has tests of its own.
+        rate_limit_bucket=1_000_000,
+        rate_limit_restore_rate=1_000_000,
     )
 
 

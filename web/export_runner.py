@@ -12,6 +12,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from domain.export_worker import run_export_job
+from domain.idempotency import purge_expired
 from domain.exports import ACTIVE, delete_expired_files, fail_abandoned_jobs, heartbeat_all
 from models import ExportJob
 from models.enums import JobStatus
@@ -93,6 +94,8 @@ class ExportRunner:
                     await heartbeat_all(self._queued)
                 await fail_abandoned_jobs()
                 await delete_expired_files(self.settings.export_dir)
+                # Not exports, but the same kind of chore on the same schedule.
+                await purge_expired()
             except Exception:
                 # The sweeper must outlive a failed round (e.g. the database restarting).
                 logger.exception("export clean-up failed; retrying in %s s", SWEEP_SECONDS)

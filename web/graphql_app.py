@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
+import json
+import logging
+import uuid
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
+from domain.idempotency import Claim, stored_response
+from models import IdempotencyRecord
 from resolvers.context import Context
 from resolvers.loaders import Loaders
+from schema import ApiLimits, Schema
 from web.auth import (
     ANONYMOUS_FIELDS,
     PASSWORD_CHANGE_FIELDS,
     asks_only_for,
     authenticate,
     bearer_token,
+)
+from web.idempotency import (
+    Answered,
+    idempotency_key,
+    in_progress,
+    is_mutation,
+    request_fingerprint,
+    reused,
 )
 
 
@@ -77,8 +93,25 @@ def password_change_required() -> Response:
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
+logger = logging.getLogger("kundenstamm.requests")
+
+
+def _run_after_commit(context: Context) -> None:
+    for callback in context.after_commit:
+        try:
+            callback()
+        except Exception:
+            # The response stands (the writes are committed); the log has what failed.
+            logger.exception("after-commit step failed in request %s", context.request_id)
+
 
 class GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, schema: Schema, *, limits: ApiLimits, **options: Any) -> None:
+        super().__init__(schema, **options)
+        self.limits = limits
+        # Keys of this process's idempotent requests that are running right now.
+        self._running: set[tuple[uuid.UUID, str]] = set()
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             # No subscriptions: refuse websockets instead of serving them unauthenticated.
@@ -140,13 +173,79 @@ class GraphQLApp(GraphQL[Context, None]):
         body = {k: v for k, v in response_data.items() if not (request_error and k == "data")}
         return Response(
             self.encode_json(body),
-            status_code=400 if request_error else response.status_code,
+            # A throttled request keeps its 429; other request errors are 400s.
+            status_code=400
+            if request_error and response.status_code == 200
+            else response.status_code,
             headers={
                 k: v
                 for k, v in response.headers.items()
                 if k not in ("content-length", "content-type")
             },
             media_type=GRAPHQL_RESPONSE,
+        )
+
+    async def run(  # type: ignore[override]
+        self, request: Request, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Response:
+        try:
+            return await super().run(request, context, root_value)
+        except Answered as answer:
+            sub_response = await self.get_sub_response(request)
+            sub_response.status_code = answer.status
+            sub_response.headers.update(answer.headers)
+            return self.create_response(answer.body, sub_response)  # type: ignore[arg-type]
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        key = idempotency_key(request)
+        principal = context.caller
+        if (
+            key is None
+            or principal is None
+            or not is_mutation(request_data, self.limits.max_tokens)
+        ):
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+            _run_after_commit(context)
+            return result
+        claim = Claim(principal.organization_id, key, request_fingerprint(principal, request_data))
+        await self._answer_from_earlier(claim, await stored_response(claim.organization_id, key))
+        if (claim.organization_id, key) in self._running:
+            raise in_progress()
+        self._running.add((claim.organization_id, key))
+        try:
+            context.idempotency = claim
+            result = await super().execute_single(
+                request, request_adapter, sub_response, context, root_value, request_data
+            )
+            if claim.busy:
+                raise in_progress()
+            await self._answer_from_earlier(claim, claim.earlier)
+            if claim.holding:
+                response = await self.process_result(request, result)
+                await claim.complete(sub_response.status_code or 200, dict(response))
+        finally:
+            await claim.release()
+            self._running.discard((claim.organization_id, key))
+        _run_after_commit(context)
+        return result
+
+    async def _answer_from_earlier(self, claim: Claim, earlier: IdempotencyRecord | None) -> None:
+        if earlier is None:
+            return
+        if earlier.fingerprint != claim.fingerprint:
+            raise reused()
+        raise Answered(
+            earlier.status_code, json.loads(earlier.response), {"Idempotent-Replayed": "true"}
         )
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -157,6 +256,8 @@ class GraphQLApp(GraphQL[Context, None]):
             request_id=request.state.request_id,
             caller=principal,
             caller_loaders=loaders,
+            response=response,
+            max_page_size=self.limits.max_page_size,
         )
 
     def parse_json(self, data: str | bytes) -> Any:

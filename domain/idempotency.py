@@ -1,0 +1,134 @@
+"""Idempotent mutations: a retry with the same Idempotency-Key gets the first response.
+
+The response is stored in the transaction that makes the change, so either both are
+committed or neither: a crash in between cannot leave a change without its record (a
+retry would repeat it) or a record without its change. While one request with a key
+runs, its twins are told so (PostgreSQL: an advisory lock, visible to every process;
+SQLite: the database's write lock makes twins of other processes wait their turn and
+then find the stored response).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+from tortoise.transactions import in_transaction
+
+from models import IdempotencyRecord
+
+RETENTION = dt.timedelta(hours=24)
+MAX_KEY_LENGTH = 255
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def valid_key(key: str) -> bool:
+    """Printable ASCII, as HTTP header values are; UUIDs are the usual choice."""
+    return 0 < len(key) <= MAX_KEY_LENGTH and all(" " <= char <= "~" for char in key)
+
+
+def fingerprint(caller: str, request: dict[str, Any]) -> str:
+    """Who asked and what exactly: a key reused for anything else is refused."""
+    canonical = json.dumps(
+        {"caller": caller, "request": request}, sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+async def stored_response(organization_id: uuid.UUID, key: str) -> IdempotencyRecord | None:
+    return await IdempotencyRecord.get_or_none(
+        organization_id=organization_id, key=key, expires_at__gt=_now()
+    )
+
+
+async def purge_expired() -> int:
+    deleted: int = await IdempotencyRecord.filter(expires_at__lte=_now()).delete()
+    return deleted
+
+
+def _lock_id(organization_id: uuid.UUID, key: str) -> int:
+    digest = hashlib.sha256(f"{organization_id}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass
+class Claim:
+    """One request's hold on its key: from before execution until its response is stored."""
+
+    organization_id: uuid.UUID
+    key: str
+    fingerprint: str
+    busy: bool = False
+    """A twin is running right now."""
+    earlier: IdempotencyRecord | None = None
+    """A twin finished while this request waited."""
+    _transaction: TransactionContext | None = field(default=None, repr=False)
+
+    @property
+    def holding(self) -> bool:
+        return self._transaction is not None
+
+    async def begin(self) -> None:
+        """Open the transaction the mutation will run in, unless a twin got there first."""
+        transaction = in_transaction()
+        try:
+            client = await transaction.__aenter__()
+        except Exception:
+            # SQLite's busy timeout ran out behind a long twin: as good as running.
+            self.busy = True
+            return
+        self._transaction = transaction
+        if not await self._lock(client):
+            self.busy = True
+            await self.release()
+            return
+        self.earlier = await stored_response(self.organization_id, self.key)
+        if self.earlier is not None:
+            await self.release()
+            return
+        # An expired record would block the new one; it has served its 24 hours.
+        await IdempotencyRecord.filter(organization_id=self.organization_id, key=self.key).delete()
+
+    async def _lock(self, client: BaseDBAsyncClient) -> bool:
+        if client.capabilities.dialect != "postgres":
+            return True  # BEGIN IMMEDIATE holds the whole database already
+        rows = await client.execute_query_dict(
+            "SELECT pg_try_advisory_xact_lock($1) AS locked",
+            [_lock_id(self.organization_id, self.key)],
+        )
+        return bool(rows[0]["locked"])
+
+    async def complete(self, status_code: int, response: dict[str, Any]) -> None:
+        """Store the response beside the change and commit both."""
+        assert self._transaction is not None
+        now = _now()
+        await IdempotencyRecord.create(
+            organization_id=self.organization_id,
+            key=self.key,
+            fingerprint=self.fingerprint,
+            status_code=status_code,
+            response=json.dumps(response, ensure_ascii=False),
+            created_at=now,
+            expires_at=now + RETENTION,
+        )
+        transaction, self._transaction = self._transaction, None
+        await transaction.__aexit__(None, None, None)
+
+    async def release(self) -> None:
+        """Roll back whatever is still open (nothing is kept unless complete() ran)."""
+        if self._transaction is None:
+            return
+        transaction, self._transaction = self._transaction, None
+        await transaction.__aexit__(_Abandoned, _Abandoned(), None)
+
+
+class _Abandoned(Exception):
+    """Passed to the transaction's exit to make it roll back."""

@@ -1,0 +1,78 @@
+"""Query cost and rate limit: priced after validation, charged before execution.
+
+Every response tells the caller what the query cost and what is left, in Shopify's
+shape, so a client can pace itself instead of running into 429s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from domain.customer_listing import DEFAULT_PAGE_SIZE
+from domain.rate_limits import BucketPolicy, charge
+from schema.cost import PagePricing, query_cost
+from schema.limits import ApiLimits
+
+
+def _refuse(message: str, code: str, **extensions: Any) -> ExecutionResult:
+    return ExecutionResult(
+        data=None, errors=[GraphQLError(message, extensions={"code": code, **extensions})]
+    )
+
+
+class QueryCost(SchemaExtension):
+    def __init__(self, *, limits: ApiLimits) -> None:
+        self.limits = limits
+        self.pages = PagePricing(
+            default_size=min(DEFAULT_PAGE_SIZE, limits.max_page_size),
+            max_size=limits.max_page_size,
+        )
+        self.policy = BucketPolicy(limits.rate_limit_bucket, limits.rate_limit_restore_rate)
+        self.report: dict[str, Any] = {}
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        execution = self.execution_context
+        assert execution.graphql_document is not None
+        cost = query_cost(
+            execution.schema._schema,
+            execution.graphql_document,
+            execution.operation_name,
+            execution.variables,
+            self.pages,
+        )
+        self.report = {"requestedQueryCost": cost}
+        caller = execution.context.caller
+        if cost > self.limits.max_query_cost:
+            execution.result = _refuse(
+                f"The query costs {cost} points, more than the {self.limits.max_query_cost} "
+                "a single query may cost. Ask for fewer or smaller pages (first/last).",
+                "MAX_COST_EXCEEDED",
+                cost=cost,
+                maximumCost=self.limits.max_query_cost,
+            )
+        elif caller is not None:
+            bucket = f"{caller.actor.type.value}:{caller.actor.id}"
+            taken = await charge(bucket, cost, self.policy)
+            self.report |= {
+                "maximumAvailable": self.policy.capacity,
+                "currentlyAvailable": int(taken.available),
+                "restoreRate": self.policy.restore_rate,
+            }
+            if not taken.granted:
+                response = execution.context.response
+                response.status_code = 429
+                response.headers["Retry-After"] = str(taken.retry_after)
+                execution.result = _refuse(
+                    f"Throttled: the query costs {cost} points and {int(taken.available)} are "
+                    f"available; {self.policy.restore_rate} come back each second. "
+                    f"Retry after {taken.retry_after} s.",
+                    "THROTTLED",
+                )
+        yield
+
+    def get_results(self) -> dict[str, Any]:
+        return {"cost": self.report} if self.report else {}

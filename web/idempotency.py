@@ -1,0 +1,101 @@
+"""The HTTP side of Idempotency-Key: which requests it covers, and the answers it gives."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from strawberry.http import GraphQLRequestData
+
+from domain.idempotency import fingerprint, valid_key
+from domain.principal import Principal
+
+HEADER = "idempotency-key"
+
+
+class Answered(Exception):
+    """Ends a request early with a ready answer: a replay, or a refusal of the key."""
+
+    def __init__(
+        self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+
+def _error(status: int, code: str, message: str, **headers: str) -> Answered:
+    return Answered(
+        status, {"errors": [{"message": message, "extensions": {"code": code}}]}, headers
+    )
+
+
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get(HEADER)
+    if key is None:
+        return None
+    if not valid_key(key):
+        raise _error(
+            400,
+            "IDEMPOTENCY_KEY_INVALID",
+            "Idempotency-Key must be 1 to 255 printable ASCII characters (a UUID, say).",
+        )
+    return key
+
+
+def is_mutation(request_data: GraphQLRequestData, max_tokens: int) -> bool:
+    if not isinstance(request_data.query, str):
+        return False
+    try:
+        document = parse(request_data.query, no_location=True, max_tokens=max_tokens)
+    except GraphQLError:
+        return False  # reported by the normal path
+    operation = get_operation_ast(document, request_data.operation_name)
+    return operation is not None and operation.operation is OperationType.MUTATION
+
+
+def _canonical(value: Any) -> Any:
+    """Variables as JSON, with an uploaded file standing for its name and content."""
+    if isinstance(value, UploadFile):
+        value.file.seek(0)
+        digest = hashlib.sha256(value.file.read()).hexdigest()
+        value.file.seek(0)
+        return {"upload": value.filename, "sha256": digest}
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    return value
+
+
+def request_fingerprint(principal: Principal, request_data: GraphQLRequestData) -> str:
+    return fingerprint(
+        f"{principal.actor.type.value}:{principal.actor.id}",
+        {
+            "query": request_data.query,
+            "operationName": request_data.operation_name,
+            "variables": _canonical(request_data.variables or {}),
+        },
+    )
+
+
+def in_progress() -> Answered:
+    return _error(
+        409,
+        "IDEMPOTENCY_REQUEST_IN_PROGRESS",
+        "A request with this Idempotency-Key is still running; retry when it has finished.",
+        **{"Retry-After": "1"},
+    )
+
+
+def reused() -> Answered:
+    return _error(
+        422,
+        "IDEMPOTENCY_KEY_REUSED",
+        "This Idempotency-Key was used for a different request (or by another caller) in "
+        "the last 24 hours; use a new key for a new request.",
+    )
