@@ -6,7 +6,7 @@ import asyncio
 import os
 import socket
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -27,14 +27,16 @@ def free_port() -> int:
         return port
 
 
-async def start_server(database_url: str, port: int) -> asyncio.subprocess.Process:
+async def start_server(
+    database_url: str, port: int, extra_env: Mapping[str, str] | None = None
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         *kundenstamm_command(),
         "serve",
         "--port",
         str(port),
         cwd=ROOT,
-        env={**os.environ, "KUNDENSTAMM_DATABASE_URL": database_url},
+        env={**os.environ, "KUNDENSTAMM_DATABASE_URL": database_url, **(extra_env or {})},
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL,
     )
@@ -59,13 +61,18 @@ async def stop_server(process: asyncio.subprocess.Process) -> None:
 
 
 @asynccontextmanager
-async def live_servers(database_url: str, count: int) -> AsyncIterator[list[str]]:
-    """`count` server processes on one database; yields their base URLs."""
+async def live_servers(
+    database_url: str, count: int, extra_env: Mapping[str, str] | None = None
+) -> AsyncIterator[list[str]]:
+    """`count` server processes on one database; yields their base URLs.
+
+    `extra_env`: more KUNDENSTAMM_* settings for the servers (limits, say).
+    """
     ports = [free_port() for _ in range(count)]
     processes: list[asyncio.subprocess.Process] = []
     try:
         for port in ports:
-            processes.append(await start_server(database_url, port))
+            processes.append(await start_server(database_url, port, extra_env))
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         await asyncio.gather(*(wait_until_up(url) for url in urls))
         yield urls
