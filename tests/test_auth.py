@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -263,6 +264,54 @@ async def test_cookies_are_ignored(api: Api, tenant: Tenant, cookie_name: str) -
     )
     # then
     assert_unauthenticated(response)
+    assert await Customer.all().count() == 0
+
+
+@pytest.mark.parametrize("parameter", ["api_key", "access_token", "key", "token", "authorization"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+async def test_a_key_in_the_url_is_not_accepted(
+    api: Api, tenant: Tenant, parameter: str, method: str
+) -> None:
+    # given: keys in URLs end up in proxy logs and browser histories
+    await create_company(tenant)
+    params = {parameter: tenant.key}
+    # when
+    if method == "GET":
+        response = await api.http.get(
+            "/graphql",
+            params={**params, "query": CUSTOMERS},
+            headers={"Accept": "application/json"},
+        )
+    else:
+        response = await api.http.post(
+            "/graphql", params=params, json=graphql_body(CREATE, {"input": COMPANY})
+        )
+    # then
+    assert_unauthenticated(response)
+    assert "Muster" not in response.text
+    assert await Customer.all().count() == 1
+
+
+@pytest.mark.parametrize("given", ["none", "wrong", "revoked"])
+async def test_refused_requests_are_logged_without_the_credential(
+    api: Api, tenant: Tenant, caplog: pytest.LogCaptureFixture, given: str
+) -> None:
+    # given
+    caplog.set_level(logging.WARNING, logger="kundenstamm.requests")
+    key = {"none": None, "wrong": "ks_never-issued-secret-value", "revoked": tenant.key}[given]
+    if given == "revoked":
+        row = await ApiKey.get(organization_id=tenant.organization_id, scope=ApiKeyScope.WRITE)
+        await revoke_key(row.id)
+    # when
+    response = await api.post(CREATE, {"input": COMPANY}, key=key)
+    # then
+    assert_unauthenticated(response)
+    [record] = [r for r in caplog.records if r.name == "kundenstamm.requests"]
+    message = record.getMessage()
+    assert response.headers["x-request-id"] in message
+    assert ("no credentials" in message) == (given == "none")
+    assert key is None or key not in caplog.text
+    assert "never-issued" not in caplog.text
     assert await Customer.all().count() == 0
 
 

@@ -202,6 +202,8 @@ async def test_first_100_is_allowed(tenant: Tenant) -> None:
         pytest.param({"first": 101}, id="first-101"),
         pytest.param({"last": 101}, id="last-101"),
         pytest.param({"first": -1}, id="first-negative"),
+        pytest.param({"first": 0}, id="first-0"),
+        pytest.param({"last": 0}, id="last-0"),
         pytest.param({"last": -1}, id="last-negative"),
         pytest.param({"first": 2, "last": 2}, id="first-and-last"),
     ],

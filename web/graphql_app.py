@@ -132,10 +132,19 @@ class GraphQLApp(GraphQL[Context, None]):
             # Without credentials only `login` may run, with a one-time password only the
             # password change. The body is read here, so Strawberry gets it replayed.
             body = await request.body() if request.method == "POST" else b""
+            token = bearer_token(request)
             if principal is None and (
-                bearer_token(request) is not None
-                or not asks_only_for(body, ANONYMOUS_FIELDS, mutation_only=True)
+                token is not None or not asks_only_for(body, ANONYMOUS_FIELDS, mutation_only=True)
             ):
+                # Never the credential itself: a log must not become a key store.
+                logger.warning(
+                    "refused request %s from %s: %s",
+                    request.state.request_id,
+                    request.client.host if request.client else "unknown",
+                    "no credentials"
+                    if token is None
+                    else "unknown, revoked or expired credentials",
+                )
                 await unauthorized()(scope, receive, send)
                 return
             if principal is not None and not asks_only_for(
