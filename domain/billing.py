@@ -32,9 +32,12 @@ async def _create_for(
 ) -> R:
     customer = await get_customer(organization_id, customer_id, _CUSTOMER_FIELD)
     try:
-        return await model.create(
-            organization_id=organization_id, customer_id=customer.id, **fields
-        )
+        # Its own (nested) transaction: on PostgreSQL a failed statement spoils the
+        # transaction around it, and a caller's transaction must survive the refusal.
+        async with in_transaction():
+            return await model.create(
+                organization_id=organization_id, customer_id=customer.id, **fields
+            )
     except IntegrityError:
         raise _customer_gone() from None
 

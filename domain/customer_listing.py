@@ -19,6 +19,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from domain.validation import has_control_characters
 from models import Customer
 from models.enums import CustomerStatus, CustomerType
 
@@ -76,6 +77,8 @@ def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> Que
     if search:
         if len(search) > MAX_SEARCH_LENGTH:
             raise PaginationError(f"search is limited to {MAX_SEARCH_LENGTH} characters")
+        if has_control_characters(search):
+            raise PaginationError("search must not contain control characters")
         query = query.filter(
             Q(display_name__icontains=search)
             | Q(company_name__icontains=search)

@@ -54,7 +54,8 @@ async def purge_expired() -> int:
     return deleted
 
 
-def _lock_id(organization_id: uuid.UUID, key: str) -> int:
+def advisory_lock_id(organization_id: uuid.UUID, key: str) -> int:
+    """The PostgreSQL advisory lock a request holds while it runs with this key."""
     digest = hashlib.sha256(f"{organization_id}:{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
@@ -102,7 +103,7 @@ class Claim:
             return True  # BEGIN IMMEDIATE holds the whole database already
         rows = await client.execute_query_dict(
             "SELECT pg_try_advisory_xact_lock($1) AS locked",
-            [_lock_id(self.organization_id, self.key)],
+            [advisory_lock_id(self.organization_id, self.key)],
         )
         return bool(rows[0]["locked"])
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
 
 from domain import passwords
 from domain.api_keys import digest
 from domain.errors import DomainError, ErrorCode
-from domain.validation import InvalidValue, email
+from domain.validation import InvalidValue, email, has_control_characters
 from models import Organization, User, UserSession
 from models.enums import UserRole
 
@@ -78,14 +79,16 @@ async def create_user(
     _check_new_password(password, "password")
     if not await Organization.exists(id=organization_id):
         raise DomainError.single(ErrorCode.NOT_FOUND, "Organization not found.", ("organization",))
+    password_hash = await _hash(password)  # slow on purpose: not inside the transaction
     try:
-        return await User.create(
-            organization_id=organization_id,
-            email=normalized.lower(),
-            role=role,
-            password_hash=await _hash(password),
-            must_change_password=one_time,
-        )
+        async with in_transaction():  # see domain.billing: the refusal must not spoil callers
+            return await User.create(
+                organization_id=organization_id,
+                email=normalized.lower(),
+                role=role,
+                password_hash=password_hash,
+                must_change_password=one_time,
+            )
     except IntegrityError:
         raise DomainError.single(
             ErrorCode.TAKEN, "A user with this e-mail address exists.", ("email",)
@@ -121,7 +124,13 @@ async def _password_matches(user: User, password: str) -> bool:
 
 
 async def login(*, email_address: str, password: str) -> IssuedSession:
-    user = await User.get_or_none(email=email_address.strip().lower()[:255])
+    email_address = email_address.strip().lower()[:255]
+    # No stored address has control characters; PostgreSQL would not even compare one.
+    user = (
+        None
+        if has_control_characters(email_address)
+        else await User.get_or_none(email=email_address)
+    )
     password = password[: passwords.MAX_LENGTH + 1]
     if user is None or len(password) > passwords.MAX_LENGTH:
         await _verify(password, passwords.DUMMY_HASH)

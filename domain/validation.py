@@ -27,6 +27,11 @@ _ZIP_PATTERNS = {
 }
 
 
+def has_control_characters(value: str) -> bool:
+    """Also for values that are only looked up: PostgreSQL refuses NUL in any text."""
+    return _CONTROL_CHARACTERS.search(value) is not None
+
+
 class InvalidValue(Exception):
     def __init__(self, code: ErrorCode, message: str) -> None:
         super().__init__(message)
@@ -46,7 +51,7 @@ def text(value: str | None, *, max_length: int = MAX_TEXT_LENGTH) -> str | None:
         return None
     if len(value) > max_length:
         raise InvalidValue(ErrorCode.TOO_LONG, f"At most {max_length} characters.")
-    if _CONTROL_CHARACTERS.search(value):
+    if has_control_characters(value):
         raise InvalidValue(
             ErrorCode.INVALID, "Control characters (line breaks, tabs) are not allowed."
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.datastructures import UploadFile
+
 from domain.customer_import import ImportMode, import_customers
 from domain.errors import DomainError, ErrorCode
 from resolvers.context import Info
@@ -19,9 +21,17 @@ _CHUNK = 1_048_576
 
 async def _read(upload: object, limit: int) -> bytes:
     """The upload, refused as soon as it grows past the limit (before any parsing)."""
+    if not isinstance(upload, UploadFile):
+        # A string literal or variable where the file belongs: nothing was uploaded.
+        raise DomainError.single(
+            ErrorCode.INVALID,
+            "Upload the file as a GraphQL multipart request (the file part mapped to "
+            "variables.input.file).",
+            ("file",),
+        )
     chunks: list[bytes] = []
     size = 0
-    while chunk := await upload.read(_CHUNK):  # type: ignore[attr-defined]
+    while chunk := await upload.read(_CHUNK):
         size += len(chunk)
         if size > limit:
             raise DomainError.single(

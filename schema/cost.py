@@ -30,6 +30,7 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
+from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import DocumentNode
 
 OBJECT_COST = 1
@@ -166,7 +167,13 @@ def query_cost(
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    pricer = _Pricer(schema, fragments, variables or {}, pages)
+    # Priced with the values execution will use: defaults filled in, 40.0 read as 40.
+    values = get_variable_values(
+        schema, operation.variable_definitions or (), dict(variables or {})
+    )
+    # Variables that do not coerce fail execution anyway; price the rest with defaults.
+    coerced = values.coerced if isinstance(values, VariableValues) else {}
+    pricer = _Pricer(schema, fragments, coerced, pages)
     own = MUTATION_COST if operation.operation is OperationType.MUTATION else OBJECT_COST
     return sum(
         pricer.field(on, node, own) for on, node in pricer.fields(root, operation.selection_set)

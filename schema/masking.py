@@ -16,7 +16,13 @@ def is_unexpected(error: GraphQLError) -> bool:
     # Errors without a path come from parsing, validation or variable coercion: the
     # client's own mistake, safe and useful to show. With a path, only our ClientError is.
     if error.path is None:
-        return False
+        # ...unless it was raised by our own code before execution (an extension that
+        # reached the database, say): a scalar refusing a value raises ValueError or
+        # TypeError, anything else there is a bug whose text must not leave the server.
+        original = error.original_error
+        return original is not None and not isinstance(
+            original, GraphQLError | ClientError | ValueError | TypeError
+        )
     return not isinstance(error.original_error, ClientError) and not isinstance(error, ClientError)
 
 

@@ -12,8 +12,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from domain.export_worker import run_export_job
-from domain.idempotency import purge_expired
 from domain.exports import ACTIVE, delete_expired_files, fail_abandoned_jobs, heartbeat_all
+from domain.idempotency import purge_expired
 from models import ExportJob
 from models.enums import JobStatus
 from settings import Settings

@@ -275,6 +275,8 @@ class GraphQLApp(GraphQL[Context, None]):
             unicode_ok = not _has_lone_surrogate(parsed)
         except RecursionError:
             raise HTTPException(400, "The request body is nested too deeply.") from None
+        except UnicodeDecodeError:
+            raise HTTPException(400, "The request body is not valid UTF-8 JSON.") from None
         # A body that is null, a number or a batch list is not a GraphQL request here.
         if not isinstance(parsed, dict):
             raise HTTPException(400, "The request body must be a JSON object.")
