@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> Starlette:
     graphql = GraphQLApp(
         schema,
         limits=limits,
+        secret_key=settings.secret_key,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
         # For customersImport. Safe: credentials come only in the Authorization header,
@@ -85,8 +86,9 @@ def create_app(settings: Settings) -> Starlette:
                 CORSMiddleware,
                 allow_origins=list(settings.cors_origins),
                 allow_methods=["GET", "POST"],
-                allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-                expose_headers=["X-Request-ID"],
+                allow_headers=["Authorization", "Content-Type", "X-Request-ID", "Idempotency-Key"],
+                # What a client needs to pace itself and to recognise a replay.
+                expose_headers=["X-Request-ID", "Retry-After", "Idempotent-Replayed"],
                 max_age=600,
             ),
         ],

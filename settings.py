@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -29,10 +30,9 @@ def _number(env: Mapping[str, str], name: str, default: int, *, low: int, high: 
     value = env.get(name)
     if value is None:
         return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a whole number") from None
+    if not re.fullmatch("[0-9]+", value):
+        raise SettingsError(f"{name} must be a whole number")
+    number = int(value)
     if not low <= number <= high:
         raise SettingsError(f"{name} must be between {low} and {high}")
     return number

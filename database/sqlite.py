@@ -17,6 +17,7 @@ from tortoise.backends.sqlite.client import (
     SqliteTransactionContext,
     SqliteTransactionWrapper,
 )
+from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
 
 
@@ -37,6 +38,31 @@ class ImmediateTransactionWrapper(SqliteTransactionWrapper):
             raise TransactionManagementError(exc) from exc
 
 
+class SafeTransactionContext(SqliteTransactionContext):
+    """Tortoise's context, but one whose BEGIN may fail without leaking the lock.
+
+    The original takes the process's connection lock, then BEGINs; when BEGIN fails
+    (the busy timeout ran out behind another process's write) or is cancelled, nobody
+    releases the lock and every later query of the process waits forever.
+    """
+
+    async def __aenter__(self) -> SqliteTransactionWrapper:
+        await self._trxlock.acquire()
+        try:
+            await self.ensure_connection()
+            self.token = get_connections().set(self.connection_name, self.connection)
+            try:
+                await self.connection.begin()
+            except BaseException:
+                get_connections().reset(self.token)
+                raise
+        except BaseException:
+            self._trxlock.release()
+            raise
+        wrapper: SqliteTransactionWrapper = self.connection
+        return wrapper
+
+
 class KundenstammSqliteClient(SqliteClient):
     async def _post_connect(self) -> None:
         await super()._post_connect()
@@ -45,7 +71,7 @@ class KundenstammSqliteClient(SqliteClient):
         await self._connection.create_function("lower", 1, _lower, deterministic=True)
 
     def _in_transaction(self) -> TransactionContext:
-        return SqliteTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+        return SafeTransactionContext(ImmediateTransactionWrapper(self), self._lock)
 
 
 client_class = KundenstammSqliteClient

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+from tortoise.exceptions import TransactionManagementError
 from tortoise.transactions import in_transaction
 
 from models import IdempotencyRecord
@@ -35,12 +37,18 @@ def valid_key(key: str) -> bool:
     return 0 < len(key) <= MAX_KEY_LENGTH and all(" " <= char <= "~" for char in key)
 
 
-def fingerprint(caller: str, request: dict[str, Any]) -> str:
-    """Who asked and what exactly: a key reused for anything else is refused."""
+def fingerprint(secret_key: str, caller: str, request: dict[str, Any]) -> str:
+    """Who asked and what exactly: a key reused for anything else is refused.
+
+    An HMAC, not a bare hash: requests carry personal data, and a bare hash of a
+    guessable request could be confirmed by anyone who reads the table.
+    """
     canonical = json.dumps(
         {"caller": caller, "request": request}, sort_keys=True, ensure_ascii=False
     )
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return hmac.new(
+        secret_key.encode(), canonical.encode("utf-8", "surrogatepass"), hashlib.sha256
+    ).hexdigest()
 
 
 async def stored_response(organization_id: uuid.UUID, key: str) -> IdempotencyRecord | None:
@@ -71,6 +79,8 @@ class Claim:
     """A twin is running right now."""
     earlier: IdempotencyRecord | None = None
     """A twin finished while this request waited."""
+    unavailable: bool = False
+    """The database could not start a write transaction in time."""
     _transaction: TransactionContext | None = field(default=None, repr=False)
 
     @property
@@ -82,9 +92,10 @@ class Claim:
         transaction = in_transaction()
         try:
             client = await transaction.__aenter__()
-        except Exception:
-            # SQLite's busy timeout ran out behind a long twin: as good as running.
-            self.busy = True
+        except TransactionManagementError:
+            # SQLite's busy timeout ran out behind another process's long write (the
+            # engine gave the connection back: database/sqlite.py).
+            self.unavailable = True
             return
         self._transaction = transaction
         if not await self._lock(client):

@@ -8,13 +8,13 @@ so concurrent requests of one caller can never spend the same points twice.
 from __future__ import annotations
 
 import math
+import sqlite3
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
-
-from models import RateLimitBucket
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,23 +33,47 @@ class Charge:
     """Seconds until the refused request would fit; 0 when granted."""
 
 
-# Parameters: capacity, now, restore rate, cost, bucket. Refill by the time passed (never
-# negative: a server whose clock lags must not take points away), cap at capacity, and
-# take the cost only where that leaves nothing below zero.
-_CHARGE_SQLITE = (
-    "UPDATE rate_limit_buckets"
-    " SET tokens = MIN(?1, tokens + MAX(0, ?2 - updated_at) * ?3) - ?4,"
-    " updated_at = MAX(updated_at, ?2)"
-    " WHERE bucket = ?5 AND MIN(?1, tokens + MAX(0, ?2 - updated_at) * ?3) >= ?4"
-    " RETURNING tokens"
-)
+CHARGE_WAIT_MS = 1000
+
+
+class BucketUnavailable(Exception):
+    """The bucket could not be charged right now (SQLite: another process is writing)."""
+
+
+# Refill by the time passed (never negative: a clock that went back takes nothing
+# away), cap at capacity, take the cost only where that leaves nothing below zero.
+# PostgreSQL uses its own clock, the same for every server process.
 _CHARGE_POSTGRES = (
     "UPDATE rate_limit_buckets"
-    " SET tokens = LEAST($1, tokens + GREATEST(0, $2 - updated_at) * $3) - $4,"
-    " updated_at = GREATEST(updated_at, $2)"
-    " WHERE bucket = $5 AND LEAST($1, tokens + GREATEST(0, $2 - updated_at) * $3) >= $4"
+    " SET tokens = LEAST($1, tokens + GREATEST(0,"
+    " EXTRACT(EPOCH FROM statement_timestamp())::float8 - updated_at) * $2) - $3,"
+    " updated_at = GREATEST(updated_at, EXTRACT(EPOCH FROM statement_timestamp())::float8)"
+    " WHERE bucket = $4 AND LEAST($1, tokens + GREATEST(0,"
+    " EXTRACT(EPOCH FROM statement_timestamp())::float8 - updated_at) * $2) >= $3"
     " RETURNING tokens"
 )
+_CREATE_POSTGRES = (
+    "INSERT INTO rate_limit_buckets (bucket, tokens, updated_at)"
+    " VALUES ($1, $2, EXTRACT(EPOCH FROM statement_timestamp())::float8)"
+    " ON CONFLICT (bucket) DO NOTHING"
+)
+_READ_POSTGRES = (
+    "SELECT tokens, updated_at, EXTRACT(EPOCH FROM statement_timestamp())::float8 AS now"
+    " FROM rate_limit_buckets WHERE bucket = $1"
+)
+
+_CHARGE_SQLITE = (
+    "UPDATE rate_limit_buckets"
+    " SET tokens = MIN(?1, tokens + MAX(0, ?5 - updated_at) * ?2) - ?3,"
+    " updated_at = MAX(updated_at, ?5)"
+    " WHERE bucket = ?4 AND MIN(?1, tokens + MAX(0, ?5 - updated_at) * ?2) >= ?3"
+    " RETURNING tokens"
+)
+_CREATE_SQLITE = (
+    "INSERT INTO rate_limit_buckets (bucket, tokens, updated_at) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (bucket) DO NOTHING"
+)
+_READ_SQLITE = "SELECT tokens, updated_at, ?2 AS now FROM rate_limit_buckets WHERE bucket = ?1"
 
 
 def _client() -> BaseDBAsyncClient:
@@ -57,26 +81,60 @@ def _client() -> BaseDBAsyncClient:
     return client
 
 
+async def _sqlite(client: Any, statements: list[tuple[str, list[Any]]]) -> list[Any]:
+    """Run statements, waiting a short while at most for another process's write lock.
+
+    Writes of other processes take milliseconds and are waited for. A read must not
+    queue behind another process's long import for the whole busy timeout only to update
+    its bucket: after CHARGE_WAIT_MS it gives up and the caller lets the request pass.
+    """
+    rows: list[Any] = []
+    async with client.acquire_connection() as connection:
+        await connection.execute(f"PRAGMA busy_timeout = {CHARGE_WAIT_MS}")
+        try:
+            for sql, values in statements:
+                cursor = await connection.execute(sql, values)
+                rows = list(await cursor.fetchall())
+        except sqlite3.OperationalError as error:
+            raise BucketUnavailable(str(error)) from None
+        finally:
+            await connection.execute(f"PRAGMA busy_timeout = {int(client.pragmas['busy_timeout'])}")
+    return rows
+
+
+async def _run(
+    client: BaseDBAsyncClient, postgres: tuple[str, list[Any]], sqlite: tuple[str, list[Any]]
+) -> list[Any]:
+    if client.capabilities.dialect == "postgres":
+        sql, values = postgres
+        return [tuple(row.values()) for row in await client.execute_query_dict(sql, values)]
+    return await _sqlite(client, [sqlite])
+
+
 async def charge(bucket: str, cost: int, policy: BucketPolicy) -> Charge:
     """Take `cost` points from `bucket` if it holds that many after refilling."""
     client = _client()
-    now = time.time()
-    sql = _CHARGE_POSTGRES if client.capabilities.dialect == "postgres" else _CHARGE_SQLITE
-    values = [policy.capacity, now, policy.restore_rate, cost, bucket]
-    rows = await client.execute_query_dict(sql, values)
-    if not rows:
-        # A caller's first request: the bucket starts full. Two first requests may race
-        # to create it; the loser finds the row and charges it like any other.
-        await RateLimitBucket.bulk_create(
-            [RateLimitBucket(bucket=bucket, tokens=policy.capacity, updated_at=now)],
-            ignore_conflicts=True,
-        )
-        rows = await client.execute_query_dict(sql, values)
-    if rows:
-        return Charge(granted=True, available=float(rows[0]["tokens"]), retry_after=0)
-    row = await RateLimitBucket.get(bucket=bucket)
-    available = min(
-        policy.capacity, row.tokens + max(0.0, time.time() - row.updated_at) * policy.restore_rate
+    now = time.time()  # SQLite only: one machine, one clock
+    rate, capacity = policy.restore_rate, policy.capacity
+    take = (
+        (_CHARGE_POSTGRES, [capacity, rate, cost, bucket]),
+        (_CHARGE_SQLITE, [capacity, rate, cost, bucket, now]),
     )
-    wait = (cost - available) / policy.restore_rate
+    rows = await _run(client, *take)
+    if not rows:
+        # A caller's first request finds no bucket: it starts full. Two first requests
+        # may race to create it; the loser finds the row and charges it like any other.
+        await _run(
+            client,
+            (_CREATE_POSTGRES, [bucket, capacity]),
+            (_CREATE_SQLITE, [bucket, capacity, now]),
+        )
+        rows = await _run(client, *take)
+    if rows:
+        return Charge(granted=True, available=float(rows[0][0]), retry_after=0)
+    [(tokens, updated_at, at)] = await _run(
+        client, (_READ_POSTGRES, [bucket]), (_READ_SQLITE, [bucket, now])
+    )
+    available = min(capacity, tokens + max(0.0, at - updated_at) * rate)
+    wait = (cost - available) / rate
     return Charge(granted=False, available=available, retry_after=max(1, math.ceil(wait)))

@@ -13,7 +13,6 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
@@ -48,7 +47,7 @@ from schema.payloads import (
     SubscriptionPayload,
 )
 from schema.suggestions import HideSuggestions
-from schema.throttling import QueryCost
+from schema.throttling import QueryCost, UnchargedLog
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
@@ -57,6 +56,7 @@ from schema.types.jobs import ExportJob
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
+from schema.validation import BoundedValidation
 
 
 @strawberry.type
@@ -164,15 +164,16 @@ def build_schema(
 ) -> Schema:
     """The schema with its limits; production turns off suggestions (and maybe introspection)."""
     limits = limits or ApiLimits()
+    uncharged = UnchargedLog()
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         lambda: QueryDepthLimiter(max_depth=limits.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         ParserCache,
-        ValidationCache,
+        BoundedValidation,
         # After validation: only documents that could run are priced and charged.
-        lambda: QueryCost(limits=limits),
+        lambda: QueryCost(limits=limits, uncharged=uncharged),
         # Last, so only a request that is allowed to run opens its transaction.
         IdempotentExecution,
     ]

@@ -18,8 +18,10 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLField,
     GraphQLInterfaceType,
+    GraphQLList,
     GraphQLNamedType,
     GraphQLObjectType,
+    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
@@ -28,6 +30,7 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
     is_leaf_type,
 )
 from graphql.execution.values import VariableValues, get_variable_values
@@ -36,6 +39,19 @@ from graphql.language import DocumentNode
 OBJECT_COST = 1
 MUTATION_COST = 10
 CONNECTION_COST = 2
+# A count runs over every matching row, however small the page.
+COUNT_COST = 10
+# Lists that are not connections have no size argument: priced at a size they reach
+# in practice. The audit trail grows with every write, so it is priced higher.
+DEFAULT_LIST_SIZE = 5
+ASSUMED_LIST_SIZES = {("Customer", "events"): 25}
+# Refusals of a mutation, built in memory: priced as one object, like the payload.
+UNSIZED_LISTS = frozenset({"userErrors"})
+# Introspection answers are large but the same for everyone: priced flat.
+INTROSPECTION_COSTS = {"__schema": 100, "__type": 10, "__typename": 0}
+# Fields a document may select once its fragments are spread out. Far above any real
+# query (GraphiQL's introspection has about 300), far below what makes validation slow.
+MAX_EXPANDED_FIELDS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +106,10 @@ class _Pricer:
         return sum(self.field(on, node) for on, node in self.fields(parent, selection_set))
 
     def field(self, parent: GraphQLNamedType, node: FieldNode, own_cost: int = OBJECT_COST) -> int:
-        definition = _definition(parent, node.name.value)
+        name = node.name.value
+        if name in INTROSPECTION_COSTS:
+            return INTROSPECTION_COSTS[name]
+        definition = _definition(parent, name)
         if definition is None:
             return 0
         named = get_named_type(definition.type)
@@ -98,7 +117,10 @@ class _Pricer:
             return 0
         if _is_connection(definition):
             return CONNECTION_COST + self.connection(named, node)
-        return own_cost + self.children(named, node.selection_set)
+        each = own_cost + self.children(named, node.selection_set)
+        if _is_list(definition.type) and name not in UNSIZED_LISTS:
+            return ASSUMED_LIST_SIZES.get((parent.name, name), DEFAULT_LIST_SIZE) * each
+        return each
 
     def connection(self, connection: GraphQLNamedType, node: FieldNode) -> int:
         per_node = 0
@@ -108,12 +130,15 @@ class _Pricer:
             if definition is None:
                 continue
             element = get_named_type(definition.type)
+            # Every selection of edges or nodes (aliases too) is its own copy of the page.
             if child.name.value == "nodes":
-                per_node = max(per_node, OBJECT_COST + self.children(element, child.selection_set))
+                per_node += OBJECT_COST + self.children(element, child.selection_set)
             elif child.name.value == "edges":
-                per_node = max(per_node, self.children(element, child.selection_set))
+                per_node += self.children(element, child.selection_set)
+            elif child.name.value == "totalCount":
+                others += COUNT_COST
             else:
-                others += self.field(on, child)  # totalCount, pageInfo: once per page
+                others += self.field(on, child)  # pageInfo: once per page
         return self.page_size(node) * per_node + others
 
     def page_size(self, node: FieldNode) -> int:
@@ -131,6 +156,10 @@ class _Pricer:
             return self.pages.default_size
         # Sizes out of range are refused by the field itself, with a clearer message.
         return max(0, min(size, self.pages.max_size))
+
+
+def _is_list(field_type: GraphQLOutputType) -> bool:
+    return isinstance(get_nullable_type(field_type), GraphQLList)
 
 
 def _definition(parent: GraphQLNamedType, name: str) -> GraphQLField | None:
@@ -175,6 +204,44 @@ def query_cost(
     coerced = values.coerced if isinstance(values, VariableValues) else {}
     pricer = _Pricer(schema, fragments, coerced, pages)
     own = MUTATION_COST if operation.operation is OperationType.MUTATION else OBJECT_COST
-    return sum(
+    total = sum(
         pricer.field(on, node, own) for on, node in pricer.fields(root, operation.selection_set)
+    )
+    return max(1, total)  # no request is free: each reads a key and charges a bucket
+
+
+def expanded_size(document: DocumentNode) -> int:
+    """Fields the document selects with every fragment spread out where it is used.
+
+    Counted with one pass per fragment, so a document that doubles its size with each
+    fragment ("fragment bomb") is measured in linear time, before anything walks it
+    spread out (validation rules and pricing do).
+    """
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    sizes: dict[str, int] = {}
+    entered: set[str] = set()
+
+    def size(selection_set: SelectionSetNode | None) -> int:
+        total = 0
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                total += 1 + size(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                total += size(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in sizes and name in fragments and name not in entered:
+                    entered.add(name)  # a cycle is validation's to report
+                    sizes[name] = size(fragments[name].selection_set)
+                total += sizes.get(name, 0)
+        return total
+
+    return sum(
+        size(definition.selection_set)
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
     )

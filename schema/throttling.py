@@ -7,6 +7,8 @@ shape, so a client can pace itself instead of running into 429s.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,6 +23,21 @@ from schema.limits import ApiLimits
 logger = logging.getLogger("kundenstamm.requests")
 
 
+class UnchargedLog:
+    """Says in the log that requests pass uncharged: once a minute, not once a request."""
+
+    def __init__(self) -> None:
+        self._last = -math.inf
+
+    def warn(self, bucket: str, error: Exception) -> None:
+        now = time.monotonic()
+        if now - self._last >= 60:
+            self._last = now
+            logger.warning(
+                "rate limit not charged (%s: %s), e.g. for %s", type(error).__name__, error, bucket
+            )
+
+
 def _refuse(message: str, code: str, **extensions: Any) -> ExecutionResult:
     return ExecutionResult(
         data=None, errors=[GraphQLError(message, extensions={"code": code, **extensions})]
@@ -28,8 +45,9 @@ def _refuse(message: str, code: str, **extensions: Any) -> ExecutionResult:
 
 
 class QueryCost(SchemaExtension):
-    def __init__(self, *, limits: ApiLimits) -> None:
+    def __init__(self, *, limits: ApiLimits, uncharged: UnchargedLog) -> None:
         self.limits = limits
+        self.uncharged = uncharged
         self.pages = PagePricing(
             default_size=min(DEFAULT_PAGE_SIZE, limits.max_page_size),
             max_size=limits.max_page_size,
@@ -61,11 +79,11 @@ class QueryCost(SchemaExtension):
             bucket = f"{caller.actor.type.value}:{caller.actor.id}"
             try:
                 taken = await charge(bucket, cost, self.policy)
-            except Exception:
+            except Exception as error:
                 # The limit protects the service; it must not be what takes it down. A
                 # database too busy to charge (SQLite behind another process's long
-                # import) lets the request through and says so in the log.
-                logger.exception("rate limit not charged for %s", bucket)
+                # import) lets the request through, and the log says so once a minute.
+                self.uncharged.warn(bucket, error)
                 yield
                 return
             self.report |= {

@@ -88,9 +88,11 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         public_url="http://testserver",
         secret_key="test-secret-" + "x" * 32,
         export_dir=tmp_path / "exports",
-        # Tests set up data faster than any client may; throttling has tests of its own.
+        # Tests set up data faster than any client may, and some send documents priced far
+        # above a page (the depth limit's); cost and throttling have tests of their own.
         rate_limit_bucket=1_000_000,
         rate_limit_restore_rate=1_000_000,
+        max_query_cost=1_000_000,
     )
 
 

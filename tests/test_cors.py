@@ -15,6 +15,11 @@ from settings import Settings, SettingsError
 
 APP_ORIGIN = "https://app.example.de"
 QUERY = "query { organization { name } }"
+READ_ONLY = """
+mutation ReadOnly($input: OrganizationSettingsInput!) {
+  organizationSettingsUpdate(input: $input) { userErrors { field code message } }
+}
+"""
 
 
 @pytest.fixture
@@ -44,6 +49,39 @@ async def test_preflight_allows_only_configured_origins(
     # then
     assert (response.headers.get("access-control-allow-origin") == origin) is allowed
     assert "access-control-allow-credentials" not in response.headers
+
+
+async def test_a_web_app_may_send_an_idempotency_key_and_read_the_retry_headers(
+    cors_http: httpx.AsyncClient,
+) -> None:
+    # given
+    organization, key = await create_organization(name="Web GmbH")
+    # when
+    preflight = await cors_http.options(
+        "/graphql",
+        headers={
+            "Origin": APP_ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type,idempotency-key",
+        },
+    )
+    response = await cors_http.post(
+        "/graphql",
+        json={"query": READ_ONLY, "variables": {"input": {"customersReadOnly": True}}},
+        headers={
+            "Origin": APP_ORIGIN,
+            "Authorization": f"Bearer {key.secret}",
+            "Idempotency-Key": "rename-1",
+        },
+    )
+    # then
+    assert preflight.status_code == 200
+    assert "idempotency-key" in preflight.headers["access-control-allow-headers"].lower()
+    exposed = response.headers["access-control-expose-headers"].lower()
+    assert "retry-after" in exposed
+    assert "idempotent-replayed" in exposed
+    assert response.json()["data"]["organizationSettingsUpdate"]["userErrors"] == []
+    assert (await Organization.get(id=organization.id)).customers_read_only is True
 
 
 async def test_cross_origin_request_with_a_key_gets_the_data(

@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -643,3 +644,100 @@ async def test_twin_running_in_another_process_gets_409_until_it_finishes(
     assert not replayed(retry)
     customer_id = created_customer_id(retry)
     assert await customer_ids(tenant.organization_id) == [decode_id(customer_id, "Customer")]
+
+
+# --- what the first review of this found ---------------------------------------------------
+
+# Two operations and no operationName: Strawberry runs the first, a mutation.
+CREATE_AND_LIST = CREATE.replace("mutation Create", "mutation CreateFirst") + CUSTOMERS
+
+PASSWORD_CHANGE = """
+mutation PasswordChange($input: PasswordChangeInput!) {
+  passwordChange(input: $input) { userErrors { field code message } }
+}
+"""
+
+
+async def test_the_first_of_several_operations_is_covered_when_no_name_is_given(
+    tenant: Tenant,
+) -> None:
+    # given
+    http = tenant.api.http
+    first = await send(http, CREATE_AND_LIST, COMPANY, key=tenant.key, idempotency_key="both-1")
+    customer_id = created_customer_id(first)
+    # when
+    retry = await send(http, CREATE_AND_LIST, COMPANY, key=tenant.key, idempotency_key="both-1")
+    # then
+    assert replayed(retry)
+    assert retry.json() == first.json()
+    assert await customer_ids(tenant.organization_id) == [decode_id(customer_id, "Customer")]
+    assert [r.key for r in await records(tenant.organization_id)] == ["both-1"]
+
+
+@pytest.mark.parametrize("mutation", ["login", "passwordChange"])
+async def test_credentials_are_never_stored_so_their_mutations_refuse_a_key(
+    tenant: Tenant, mutation: str
+) -> None:
+    # given: a logged-in user (login itself is also open to authenticated callers)
+    token = await logged_in_user(tenant)
+    query, variables = {
+        "login": (LOGIN, {"input": {"email": EMAIL, "password": PASSWORD}}),
+        "passwordChange": (
+            PASSWORD_CHANGE,
+            {"input": {"currentPassword": PASSWORD, "newPassword": "noch-ein-pferd-batterie"}},
+        ),
+    }[mutation]
+    sessions_before = await UserSession.filter(user__email=EMAIL).count()
+    # when
+    response = await send(tenant.api.http, query, variables, key=token, idempotency_key="cred-1")
+    # then
+    assert response.status_code == 400
+    assert error_code(response) == "IDEMPOTENCY_KEY_NOT_SUPPORTED"
+    assert await records(tenant.organization_id) == []
+    assert await UserSession.filter(user__email=EMAIL).count() == sessions_before
+
+
+async def test_the_stored_fingerprint_is_keyed_with_the_server_secret(
+    tenant: Tenant, settings: Settings
+) -> None:
+    # given
+    await send(tenant.api.http, CREATE, COMPANY, key=tenant.key, idempotency_key="fp-1")
+    [record] = await records(tenant.organization_id)
+    # when: the same request checked by a server with another secret
+    other = dataclasses.replace(settings, secret_key="another-secret-" + "y" * 32)
+    async with app_with(other) as http:
+        retry = await send(http, CREATE, COMPANY, key=tenant.key, idempotency_key="fp-1")
+        # then: a bare hash of the request would have matched; the keyed one does not
+        assert retry.status_code == 422
+        assert error_code(retry) == "IDEMPOTENCY_KEY_REUSED"
+        assert len(record.fingerprint) == 64
+        assert len(await customer_ids(tenant.organization_id)) == 1
+
+
+@pytest.mark.skipif(POSTGRES_URL is not None, reason="SQLite's write lock across processes")
+async def test_a_database_busy_with_another_process_answers_503_and_leaves_no_lock(
+    tenant: Tenant, settings: Settings, database_url: str
+) -> None:
+    # given: another process holds SQLite's write lock longer than this server waits
+    patient = dataclasses.replace(settings, database_url=database_url + "?busy_timeout=200")
+    other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
+    async with app_with(patient) as http:
+        other_process.execute("BEGIN IMMEDIATE")
+        try:
+            # when
+            busy = await send(http, CREATE, COMPANY, key=tenant.key, idempotency_key="busy-1")
+        finally:
+            other_process.execute("ROLLBACK")
+            other_process.close()
+        # then: refused as retryable, and the server's connection is free again
+        assert busy.status_code == 503
+        assert error_code(busy) == "DATABASE_BUSY"
+        assert busy.headers["Retry-After"] == "1"
+        retry = await send(http, CREATE, COMPANY, key=tenant.key, idempotency_key="busy-1")
+        listed = await http.post(
+            "/graphql", json={"query": CUSTOMERS}, headers={"Authorization": f"Bearer {tenant.key}"}
+        )
+        customer_id = created_customer_id(retry)
+        assert listed.json()["data"]["customers"]["totalCount"] == 1
+        assert await customer_ids(tenant.organization_id) == [decode_id(customer_id, "Customer")]
+        assert [r.key for r in await records(tenant.organization_id)] == ["busy-1"]

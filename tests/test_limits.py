@@ -91,12 +91,18 @@ def test_each_limit_is_read_from_its_variable(
 
 
 @pytest.mark.parametrize(("field", "variable", "low", "high"), LIMITS)
-@pytest.mark.parametrize("shift", ["below", "above", "not-a-number"])
+@pytest.mark.parametrize("shift", ["below", "above", "not-a-number", "underscores", "spaces"])
 def test_a_limit_out_of_its_range_is_refused(
     field: str, variable: str, low: int, high: int, shift: str
 ) -> None:
     # given
-    value = {"below": str(low - 1), "above": str(high + 1), "not-a-number": "1e3"}[shift]
+    value = {
+        "below": str(low - 1),
+        "above": str(high + 1),
+        "not-a-number": "1e3",
+        "underscores": f"{low}_0",  # Python would read 10 x low, in range
+        "spaces": f" {high} ",
+    }[shift]
     # when / then
     with pytest.raises(SettingsError, match=variable):
         Settings.from_env({variable: value})
@@ -209,7 +215,7 @@ async def test_only_json_and_multipart_bodies_are_accepted(
     # when
     response = await api.http.post("/graphql", content=body, headers=headers)
     # then
-    assert response.status_code == 400
+    assert response.status_code == 415
     assert "content type" in response.text.lower()
     assert await Customer.filter(organization_id=tenant.organization_id).count() == 0
 

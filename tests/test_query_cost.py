@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import math
+import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -30,6 +32,7 @@ from models.enums import ApiKeyScope, UserRole
 from schema.node import decode_id
 from settings import Settings, SettingsError
 from tests.client import Api, Tenant
+from tests.conftest import POSTGRES_URL
 from tests.live_server import live_servers
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -46,7 +49,27 @@ query CustomerList {
   }
 }
 """
-SPA_LIST_COST = 53
+SPA_LIST_COST = 63  # 2 + 25 x (node 1 + defaultAddress 1) + pageInfo 1 + totalCount 10
+
+ALIASED_EDGES = """
+query Customers {
+  customers(first: 10) { a: edges { node { id } } b: edges { node { id } } }
+}
+"""
+
+WITH_LISTS = """
+query Customers {
+  customers(first: 2) { edges { node { addresses { id } events { changes { field } } } } }
+}
+"""
+
+INTROSPECTION = """
+query Schema {
+  __schema { types { name fields { name } } }
+}
+"""
+
+TYPENAME = "query Typename { __typename }"
 
 LIST_BY_VARIABLE = """
 query Customers($first: Int) {
@@ -300,6 +323,12 @@ async def test_spa_customer_list_reports_its_cost_and_is_charged(roomy: Served) 
         pytest.param(LIST_NAMED_FRAGMENT, {"first": 25}, SPA_LIST_COST, id="named-fragment"),
         pytest.param(LIST_INLINE_FRAGMENT, {"first": 25}, SPA_LIST_COST, id="inline-fragment"),
         pytest.param(ORGANIZATION, {}, 1, id="plain-object"),
+        # Each alias of edges is another copy of the page.
+        pytest.param(ALIASED_EDGES, {}, 2 + 10 * (1 + 1), id="aliased-edges"),
+        # Lists without a size argument: 5 of each, the audit trail 25.
+        pytest.param(WITH_LISTS, {}, 2 + 2 * (1 + 5 * 1 + 25 * (1 + 5 * 1)), id="lists"),
+        pytest.param(INTROSPECTION, {}, 100, id="introspection-flat"),
+        pytest.param(TYPENAME, {}, 1, id="never-free"),
     ],
 )
 async def test_query_is_priced_by_its_selection(
@@ -664,3 +693,69 @@ def test_inconsistent_or_malformed_cost_settings_are_refused(env: dict[str, str]
     # when / then
     with pytest.raises(SettingsError):
         Settings.from_env(env)
+
+
+# --- documents that would be expensive to even look at -------------------------------------
+
+
+def fragment_bomb(levels: int) -> str:
+    """Each fragment spreads the next twice: 2 ** levels fields once spread out."""
+    fragments = " ".join(
+        f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels)
+    )
+    leaf = f"fragment F{levels} on Query {{ organization {{ name }} }}"
+    return f"query Bomb {{ ...F0 }} {fragments} {leaf}"
+
+
+async def test_a_fragment_bomb_is_refused_before_validation_and_not_charged(
+    roomy: Served,
+) -> None:
+    # given: 2 ** 40 fields in a document of a few hundred tokens
+    document = fragment_bomb(40)
+    # when
+    response = await roomy.api.post(document, key=roomy.tenant.key)
+    # then
+    body = response.json()
+    assert body["data"] is None
+    assert error_codes(body) == ["QUERY_TOO_COMPLEX"]
+    assert await bucket_row(roomy.bucket) is None
+
+
+async def test_a_document_of_many_fragments_within_the_bound_runs(roomy: Served) -> None:
+    # given: 2 ** 8 = 256 selections of one field, which GraphQL merges into one
+    document = fragment_bomb(8)
+    # when
+    response = await roomy.api.post(document, key=roomy.tenant.key)
+    # then
+    body = response.json()
+    assert body["data"] == {"organization": {"name": "Muster GmbH"}}
+    assert cost_of(body)["requestedQueryCost"] == 256
+    row = await bucket_row(roomy.bucket)
+    assert row is not None
+    assert row.tokens == roomy.capacity - 256
+
+
+@pytest.mark.skipif(POSTGRES_URL is not None, reason="SQLite's write lock across processes")
+async def test_on_sqlite_a_read_behind_another_process_write_passes_uncharged(
+    roomy: Served, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given: the caller's bucket exists, then another process takes the write lock
+    caplog.set_level(logging.WARNING, logger="kundenstamm.requests")
+    first = await roomy.api.post(ORGANIZATION, key=roomy.tenant.key)
+    assert cost_of(first.json())["currentlyAvailable"] == roomy.capacity - 1
+    other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    try:
+        # when
+        response = await roomy.api.post(ORGANIZATION, key=roomy.tenant.key)
+    finally:
+        other_process.execute("ROLLBACK")
+        other_process.close()
+    # then: answered (reads do not wait for writers), priced, not charged, and logged
+    body = response.json()
+    assert body["data"] == {"organization": {"name": "Muster GmbH"}}
+    assert cost_of(body) == {"requestedQueryCost": 1}
+    row = await bucket_row(roomy.bucket)
+    assert row is not None
+    assert row.tokens == roomy.capacity - 1
+    assert "rate limit not charged" in caplog.text

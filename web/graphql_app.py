@@ -14,6 +14,7 @@ from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -31,9 +32,14 @@ from web.auth import (
 )
 from web.idempotency import (
     Answered,
+    check_storable,
+    database_busy,
     idempotency_key,
     in_progress,
     is_mutation,
+    method_not_allowed,
+    not_stored,
+    operation_of,
     request_fingerprint,
     reused,
 )
@@ -106,9 +112,12 @@ def _run_after_commit(context: Context) -> None:
 
 
 class GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, schema: Schema, *, limits: ApiLimits, **options: Any) -> None:
+    def __init__(
+        self, schema: Schema, *, limits: ApiLimits, secret_key: str, **options: Any
+    ) -> None:
         super().__init__(schema, **options)
         self.limits = limits
+        self.secret_key = secret_key
         # Keys of this process's idempotent requests that are running right now.
         self._running: set[tuple[uuid.UUID, str]] = set()
 
@@ -214,39 +223,71 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
+        operation = operation_of(request_data, self.limits.max_tokens)
+        if request.method == "GET" and is_mutation(operation):
+            raise method_not_allowed()
         key = idempotency_key(request)
         principal = context.caller
-        if (
-            key is None
-            or principal is None
-            or not is_mutation(request_data, self.limits.max_tokens)
-        ):
+        if key is None or principal is None or operation is None or not is_mutation(operation):
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
             _run_after_commit(context)
             return result
-        claim = Claim(principal.organization_id, key, request_fingerprint(principal, request_data))
+        check_storable(operation)
+        claim = Claim(
+            principal.organization_id,
+            key,
+            request_fingerprint(principal, request_data, self.secret_key),
+        )
         await self._answer_from_earlier(claim, await stored_response(claim.organization_id, key))
-        if (claim.organization_id, key) in self._running:
+        running = (claim.organization_id, key)
+        if running in self._running:
             raise in_progress()
-        self._running.add((claim.organization_id, key))
+        self._running.add(running)
         try:
             context.idempotency = claim
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
+            if claim.unavailable:
+                raise database_busy()
             if claim.busy:
                 raise in_progress()
             await self._answer_from_earlier(claim, claim.earlier)
             if claim.holding:
-                response = await self.process_result(request, result)
-                await claim.complete(sub_response.status_code or 200, dict(response))
+                await self._store(claim, request, result, sub_response, context.request_id)
         finally:
+            # First, and whatever the rollback does: a key left here would be refused
+            # with 409 until the process ends.
+            self._running.discard(running)
             await claim.release()
-            self._running.discard((claim.organization_id, key))
         _run_after_commit(context)
         return result
+
+    async def _store(
+        self,
+        claim: Claim,
+        request: Request,
+        result: ExecutionResult,
+        sub_response: Response,
+        request_id: str,
+    ) -> None:
+        """Commit the change with its response, or neither when a bug interfered."""
+        if any(
+            (error.extensions or {}).get("code") == "INTERNAL_SERVER_ERROR"
+            for error in result.errors or ()
+        ):
+            # All or nothing: a half-done mutation is rolled back, not kept and replayed.
+            await claim.release()
+            raise not_stored(request_id)
+        try:
+            response = await self.process_result(request, result)
+            await claim.complete(sub_response.status_code or 200, dict(response))
+        except Exception:
+            logger.exception("storing the response of request %s failed", request_id)
+            await claim.release()
+            raise not_stored(request_id) from None
 
     async def _answer_from_earlier(self, claim: Claim, earlier: IdempotencyRecord | None) -> None:
         if earlier is None:
@@ -268,6 +309,20 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
             max_page_size=self.limits.max_page_size,
         )
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST":
+            media_type, _ = parse_content_type(request.content_type or "")
+            if media_type not in ("application/json", "multipart/form-data"):
+                # GraphQL over HTTP: JSON requests; multipart only for uploads.
+                raise HTTPException(
+                    415,
+                    "Unsupported content type: send application/json "
+                    "(multipart/form-data for file uploads).",
+                )
+        return await super().parse_http_body(request)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

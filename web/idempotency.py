@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from graphql import GraphQLError, OperationType, get_operation_ast, parse
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from strawberry.http import GraphQLRequestData
@@ -47,15 +47,50 @@ def idempotency_key(request: Request) -> str | None:
     return key
 
 
-def is_mutation(request_data: GraphQLRequestData, max_tokens: int) -> bool:
+# They carry passwords and session tokens, which must not be kept in stored responses.
+CREDENTIAL_FIELDS = frozenset({"login", "logout", "passwordChange"})
+
+
+def operation_of(
+    request_data: GraphQLRequestData, max_tokens: int
+) -> OperationDefinitionNode | None:
+    """The operation Strawberry will run: the named one, else the document's first."""
     if not isinstance(request_data.query, str):
-        return False
+        return None
     try:
         document = parse(request_data.query, no_location=True, max_tokens=max_tokens)
     except GraphQLError:
-        return False  # reported by the normal path
-    operation = get_operation_ast(document, request_data.operation_name)
+        return None  # reported by the normal path
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode) and (
+            request_data.operation_name is None
+            or (
+                definition.name is not None and definition.name.value == request_data.operation_name
+            )
+        ):
+            return definition
+    return None
+
+
+def is_mutation(operation: OperationDefinitionNode | None) -> bool:
     return operation is not None and operation.operation is OperationType.MUTATION
+
+
+def check_storable(operation: OperationDefinitionNode) -> None:
+    """Refuse the key where a stored response would hold credentials."""
+    fields = {
+        selection.name.value
+        for selection in operation.selection_set.selections
+        if isinstance(selection, FieldNode)
+    }
+    if fields & CREDENTIAL_FIELDS or len(fields) < len(operation.selection_set.selections):
+        # (Fragments at the root could hide such a field: refused alike.)
+        raise _error(
+            400,
+            "IDEMPOTENCY_KEY_NOT_SUPPORTED",
+            "login, logout and passwordChange handle credentials, whose responses are not "
+            "stored: send them without Idempotency-Key (they are safe to repeat).",
+        )
 
 
 def _canonical(value: Any) -> Any:
@@ -72,8 +107,11 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def request_fingerprint(principal: Principal, request_data: GraphQLRequestData) -> str:
+def request_fingerprint(
+    principal: Principal, request_data: GraphQLRequestData, secret_key: str
+) -> str:
     return fingerprint(
+        secret_key,
         f"{principal.actor.type.value}:{principal.actor.id}",
         {
             "query": request_data.query,
@@ -98,4 +136,33 @@ def reused() -> Answered:
         "IDEMPOTENCY_KEY_REUSED",
         "This Idempotency-Key was used for a different request (or by another caller) in "
         "the last 24 hours; use a new key for a new request.",
+    )
+
+
+def database_busy() -> Answered:
+    return _error(
+        503,
+        "DATABASE_BUSY",
+        "The database is busy with another write; retry shortly with the same key.",
+        **{"Retry-After": "1"},
+    )
+
+
+def method_not_allowed() -> Answered:
+    return _error(405, "METHOD_NOT_ALLOWED", "Mutations are sent with POST.", Allow="POST")
+
+
+def not_stored(request_id: str) -> Answered:
+    """A keyed mutation that met a bug: rolled back whole, so a retry may run it again."""
+    return Answered(
+        500,
+        {
+            "errors": [
+                {
+                    "message": "Internal server error. Nothing was changed; retry with the "
+                    "same Idempotency-Key.",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                }
+            ]
+        },
     )
