@@ -34,7 +34,16 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, nodes, queries
 
-from models import Address, Customer, CustomerEvent, Invoice, Order, Payment, Subscription
+from models import (
+    Address,
+    Customer,
+    CustomerEvent,
+    IdempotencyRecord,
+    Invoice,
+    Order,
+    Payment,
+    Subscription,
+)
 from models.enums import AddressType
 from schema.node import encode_id
 from settings import Settings
@@ -48,8 +57,10 @@ QUERY_EXAMPLES = 200
 MUTATION_EXAMPLES = 200
 READ_KEY_EXAMPLES = 100
 NEGATIVE_EXAMPLES = 80
-GENERATE_SECONDS = 10.0
-SEND_SECONDS = 10.0
+# Safety nets only: the counts above bound a normal run (about 20 s); these stop a run
+# on a machine so slow that the counts would keep CI waiting.
+GENERATE_SECONDS = 60.0
+SEND_SECONDS = 60.0
 
 CUSTOMER_CREATE = """
 mutation CustomerCreate($input: CustomerCreateInput!) {
@@ -346,7 +357,12 @@ def texts_in(value: Any) -> Iterator[str]:
 
 
 async def send_all(
-    http: httpx.AsyncClient, documents: list[str], key: str, label: str
+    http: httpx.AsyncClient,
+    documents: list[str],
+    key: str,
+    label: str,
+    *,
+    idempotent: bool = False,
 ) -> list[Outcome]:
     outcomes: list[Outcome] = []
     stop = time.monotonic() + SEND_SECONDS
@@ -358,7 +374,12 @@ async def send_all(
             response = await http.post(
                 "/graphql",
                 json={"query": document},
-                headers={"Authorization": f"Bearer {key}", "X-Request-ID": request_id},
+                headers={
+                    "Authorization": f"Bearer {key}",
+                    "X-Request-ID": request_id,
+                    # The request id doubles as the key: the same for the same document.
+                    **({"Idempotency-Key": request_id} if idempotent else {}),
+                },
             )
         except Exception as error:
             # Escaped the app: a real server answers 500 with Starlette's plain text.
@@ -507,6 +528,32 @@ async def test_generated_mutations_neither_fail_nor_leak_nor_break_invariants(
     counts = await default_address_counts(tenant.organization_id)
     assert counts
     assert set(counts.values()) == {1}
+
+
+async def test_generated_mutations_with_idempotency_keys_replay_exactly(
+    tenant: Tenant, error_log: pytest.LogCaptureFixture
+) -> None:
+    # given: every generated mutation sent once with a key of its own
+    known = await seed(tenant)
+    documents = generate(mutations(SDL, custom_scalars=scalars(known)), MUTATION_EXAMPLES // 2)
+    first = await send_all(tenant.api.http, documents, tenant.key, "keyed", idempotent=True)
+    after_first = await stored(tenant.organization_id)
+    # when: all of them again, as a client retrying after timeouts would
+    again = await send_all(
+        tenant.api.http, documents[: len(first)], tenant.key, "keyed", idempotent=True
+    )
+    # then: nothing failed, nothing ran twice, and what was stored is answered as it was
+    assert not failed(first + again), report(first + again, error_log)
+    assert await stored(tenant.organization_id) == after_first
+    stored_keys = {
+        r.key for r in await IdempotencyRecord.filter(organization_id=tenant.organization_id)
+    }
+    replays = 0
+    for before, retry in zip(first, again, strict=True):
+        if before.request_id in stored_keys:
+            assert (retry.status, retry.body) == (before.status, before.body), before.document
+            replays += 1
+    assert replays >= len(first) // 4
 
 
 async def test_generated_mutations_with_a_read_key_are_forbidden(

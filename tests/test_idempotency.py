@@ -651,6 +651,11 @@ async def test_twin_running_in_another_process_gets_409_until_it_finishes(
 # Two operations and no operationName: Strawberry runs the first, a mutation.
 CREATE_AND_LIST = CREATE.replace("mutation Create", "mutation CreateFirst") + CUSTOMERS
 
+LOGIN_IN_A_FRAGMENT = """
+mutation Login($input: LoginInput!) { ...Credentials }
+fragment Credentials on Mutation { login(input: $input) { token } }
+"""
+
 PASSWORD_CHANGE = """
 mutation PasswordChange($input: PasswordChangeInput!) {
   passwordChange(input: $input) { userErrors { field code message } }
@@ -674,7 +679,7 @@ async def test_the_first_of_several_operations_is_covered_when_no_name_is_given(
     assert [r.key for r in await records(tenant.organization_id)] == ["both-1"]
 
 
-@pytest.mark.parametrize("mutation", ["login", "passwordChange"])
+@pytest.mark.parametrize("mutation", ["login", "login-in-a-fragment", "passwordChange"])
 async def test_credentials_are_never_stored_so_their_mutations_refuse_a_key(
     tenant: Tenant, mutation: str
 ) -> None:
@@ -682,6 +687,10 @@ async def test_credentials_are_never_stored_so_their_mutations_refuse_a_key(
     token = await logged_in_user(tenant)
     query, variables = {
         "login": (LOGIN, {"input": {"email": EMAIL, "password": PASSWORD}}),
+        "login-in-a-fragment": (
+            LOGIN_IN_A_FRAGMENT,
+            {"input": {"email": EMAIL, "password": PASSWORD}},
+        ),
         "passwordChange": (
             PASSWORD_CHANGE,
             {"input": {"currentPassword": PASSWORD, "newPassword": "noch-ein-pferd-batterie"}},

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    parse,
+)
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from strawberry.http import GraphQLRequestData
@@ -51,9 +62,32 @@ def idempotency_key(request: Request) -> str | None:
 CREDENTIAL_FIELDS = frozenset({"login", "logout", "passwordChange"})
 
 
-def operation_of(
-    request_data: GraphQLRequestData, max_tokens: int
-) -> OperationDefinitionNode | None:
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """The operation a request will run, and the fields at its root (fragments spread)."""
+
+    type: OperationType
+    root_fields: frozenset[str]
+
+
+def _root_fields(
+    selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
+) -> set[str]:
+    found: set[str] = set()
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            found.add(selection.name.value)
+        elif isinstance(selection, InlineFragmentNode):
+            found |= _root_fields(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name in fragments and name not in seen:
+                seen.add(name)
+                found |= _root_fields(fragments[name].selection_set, fragments, seen)
+    return found
+
+
+def operation_of(request_data: GraphQLRequestData, max_tokens: int) -> Operation | None:
     """The operation Strawberry will run: the named one, else the document's first."""
     if not isinstance(request_data.query, str):
         return None
@@ -61,30 +95,28 @@ def operation_of(
         document = parse(request_data.query, no_location=True, max_tokens=max_tokens)
     except GraphQLError:
         return None  # reported by the normal path
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    name = request_data.operation_name
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode) and (
-            request_data.operation_name is None
-            or (
-                definition.name is not None and definition.name.value == request_data.operation_name
-            )
+            name is None or (definition.name is not None and definition.name.value == name)
         ):
-            return definition
+            fields = _root_fields(definition.selection_set, fragments, set())
+            return Operation(definition.operation, frozenset(fields))
     return None
 
 
-def is_mutation(operation: OperationDefinitionNode | None) -> bool:
-    return operation is not None and operation.operation is OperationType.MUTATION
+def is_mutation(operation: Operation | None) -> bool:
+    return operation is not None and operation.type is OperationType.MUTATION
 
 
-def check_storable(operation: OperationDefinitionNode) -> None:
+def check_storable(operation: Operation) -> None:
     """Refuse the key where a stored response would hold credentials."""
-    fields = {
-        selection.name.value
-        for selection in operation.selection_set.selections
-        if isinstance(selection, FieldNode)
-    }
-    if fields & CREDENTIAL_FIELDS or len(fields) < len(operation.selection_set.selections):
-        # (Fragments at the root could hide such a field: refused alike.)
+    if operation.root_fields & CREDENTIAL_FIELDS:
         raise _error(
             400,
             "IDEMPOTENCY_KEY_NOT_SUPPORTED",
