@@ -40,6 +40,7 @@ def _connection(database_url: str, *, migrating: bool) -> str | dict[str, Any]:
         config["credentials"].setdefault("server_settings", {})["plan_cache_mode"] = (
             "force_custom_plan"
         )
+        config["engine"] = "database.postgres"
         return config
     config["engine"] = "database.sqlite"
     credentials = config["credentials"]

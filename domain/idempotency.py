@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
-from tortoise.exceptions import TransactionManagementError
 from tortoise.transactions import in_transaction
 
 from models import IdempotencyRecord
@@ -92,9 +91,9 @@ class Claim:
         transaction = in_transaction()
         try:
             client = await transaction.__aenter__()
-        except TransactionManagementError:
-            # SQLite's busy timeout ran out behind another process's long write (the
-            # engine gave the connection back: database/sqlite.py).
+        except Exception:
+            # SQLite's busy timeout ran out behind another process's long write, or the
+            # database is gone; our engines hand the connection back (database/).
             self.unavailable = True
             return
         self._transaction = transaction

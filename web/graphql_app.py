@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import Message, Receive, Scope, Send
@@ -83,6 +84,20 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
+def internal_error(request_id: str | None) -> Response:
+    return JSONResponse(
+        {
+            "errors": [
+                {
+                    "message": "Internal server error.",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+                }
+            ]
+        },
+        status_code=500,
+    )
+
+
 def password_change_required() -> Response:
     return JSONResponse(
         {
@@ -126,6 +141,27 @@ class GraphQLApp(GraphQL[Context, None]):
             # No subscriptions: refuse websockets instead of serving them unauthenticated.
             await WebSocket(scope, receive, send).close(code=1008)
             return
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self._serve(scope, receive, send_tracked)
+        except StarletteHTTPException:
+            raise  # an answer for Starlette to give (413 from the body limit, say)
+        except Exception:
+            # A bug or an outage outside GraphQL execution (authentication reading the
+            # database, say): the same masked answer as inside it, not a bare 500.
+            request_id = scope.get("state", {}).get("request_id")
+            logger.exception("unexpected error in request %s", request_id)
+            if started:
+                raise
+            await internal_error(request_id)(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             # The IDE page itself holds no data; the key is pasted into its headers.
