@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
 
 from tortoise.backends.base.client import TransactionContext
@@ -54,6 +56,7 @@ class SafeTransactionContext(SqliteTransactionContext):
             try:
                 await self.connection.begin()
             except BaseException:
+                await self._end_orphaned_begin()
                 get_connections().reset(self.token)
                 raise
         except BaseException:
@@ -61,6 +64,14 @@ class SafeTransactionContext(SqliteTransactionContext):
             raise
         wrapper: SqliteTransactionWrapper = self.connection
         return wrapper
+
+    async def _end_orphaned_begin(self) -> None:
+        """A cancelled BEGIN IMMEDIATE still runs on aiosqlite's thread once the other
+        process lets go, and would leave the shared connection inside a transaction. A
+        ROLLBACK queued right behind it ends that before any other statement runs."""
+        # Nothing began (the common case), or cancelled once more: either way go on.
+        with contextlib.suppress(BaseException):
+            await asyncio.shield(self.connection._connection.rollback())
 
 
 class KundenstammSqliteClient(SqliteClient):

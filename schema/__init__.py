@@ -6,13 +6,13 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
-    MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
+    max_aliases,
+    query_depth_limiter,
 )
 from strawberry.types import ExecutionContext
 
@@ -47,7 +47,7 @@ from schema.payloads import (
     SubscriptionPayload,
 )
 from schema.suggestions import HideSuggestions
-from schema.throttling import QueryCost, UnchargedLog
+from schema.throttling import ChargeBreaker, QueryCost
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
@@ -164,16 +164,21 @@ def build_schema(
 ) -> Schema:
     """The schema with its limits; production turns off suggestions (and maybe introspection)."""
     limits = limits or ApiLimits()
-    uncharged = UnchargedLog()
+    limit_rules: list[type[ASTValidationRule]] = [
+        query_depth_limiter.create_validator(limits.max_depth, None),
+        max_aliases.create_validator(limits.max_aliases),
+    ]
+    breaker = ChargeBreaker()
     extensions: list[Any] = [
         MaskUnexpectedErrors,
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        # One rule class per limit for the schema's life, not one per request: the
+        # rules are part of the validation cache's key.
+        lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         ParserCache,
         BoundedValidation,
         # After validation: only documents that could run are priced and charged.
-        lambda: QueryCost(limits=limits, uncharged=uncharged),
+        lambda: QueryCost(limits=limits, breaker=breaker),
         # Last, so only a request that is allowed to run opens its transaction.
         IdempotentExecution,
     ]

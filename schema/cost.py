@@ -2,8 +2,8 @@
 
 An object costs 1, a scalar or enum 0, a mutation field 10 (writes are dearer than
 reads), a connection 2 plus `first`/`last` times what one of its nodes costs. Fragments
-on different types are all counted, so the price is an upper bound: no document can
-undercut it.
+on different types are all counted. Lists without a size argument are priced at an
+assumed size: the price is an estimate of the work, made before any of it is done.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ObjectValueNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    StringValueNode,
     VariableNode,
     get_named_type,
     get_nullable_type,
@@ -41,6 +43,7 @@ MUTATION_COST = 10
 CONNECTION_COST = 2
 # A count runs over every matching row, however small the page.
 COUNT_COST = 10
+SEARCH_COST = 10
 # Lists that are not connections have no size argument: priced at a size they reach
 # in practice. The audit trail grows with every write, so it is priced higher.
 DEFAULT_LIST_SIZE = 5
@@ -52,6 +55,8 @@ INTROSPECTION_COSTS = {"__schema": 100, "__type": 10, "__typename": 0}
 # Fields a document may select once its fragments are spread out. Far above any real
 # query (GraphiQL's introspection has about 300), far below what makes validation slow.
 MAX_EXPANDED_FIELDS = 5000
+# Times one response name may be selected in one selection set (GraphQL merges them).
+MAX_REPEATED_FIELD = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +144,33 @@ class _Pricer:
                 others += COUNT_COST
             else:
                 others += self.field(on, child)  # pageInfo: once per page
-        return self.page_size(node) * per_node + others
+        # The page's rows are read whatever is selected of them.
+        return self.page_size(node) * max(per_node, 1) + others + self.search(node)
+
+    def search(self, node: FieldNode) -> int:
+        """A text search reads every row of the organization, however small the page."""
+        for argument in node.arguments or ():
+            if argument.name.value != "filter":
+                continue
+            value = argument.value
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                text = getattr(given, "search", None) or (
+                    given.get("search") if isinstance(given, dict) else None
+                )
+            elif isinstance(value, ObjectValueNode):
+                text = next(
+                    (field.value for field in value.fields if field.name.value == "search"), None
+                )
+                if isinstance(text, VariableNode):
+                    text = self.variables.get(text.name.value)
+                elif isinstance(text, StringValueNode):
+                    text = text.value
+            else:
+                text = None
+            if isinstance(text, str) and text.strip():
+                return SEARCH_COST
+        return 0
 
     def page_size(self, node: FieldNode) -> int:
         size: int | None = None
@@ -215,7 +246,8 @@ def expanded_size(document: DocumentNode) -> int:
 
     Counted with one pass per fragment, so a document that doubles its size with each
     fragment ("fragment bomb") is measured in linear time, before anything walks it
-    spread out (validation rules and pricing do).
+    spread out (validation rules and pricing do). Run after fragment cycles and unknown
+    fragments were ruled out: both count as nothing here.
     """
     fragments = {
         definition.name.value: definition
@@ -235,7 +267,7 @@ def expanded_size(document: DocumentNode) -> int:
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 if name not in sizes and name in fragments and name not in entered:
-                    entered.add(name)  # a cycle is validation's to report
+                    entered.add(name)
                     sizes[name] = size(fragments[name].selection_set)
                 total += sizes.get(name, 0)
         return total
@@ -245,3 +277,29 @@ def expanded_size(document: DocumentNode) -> int:
         for definition in document.definitions
         if isinstance(definition, OperationDefinitionNode)
     )
+
+
+def most_repeated_field(document: DocumentNode) -> int:
+    """How often one response name occurs in one selection set, at most.
+
+    Validation compares such fields pairwise (can they merge?): a selection set of the
+    same field a few hundred times costs seconds, though no client needs that.
+    """
+    most = 0
+    stack = [
+        definition.selection_set
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    while stack:
+        selection_set = stack.pop()
+        names: dict[str, int] = {}
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                name = (selection.alias or selection.name).value
+                names[name] = names.get(name, 0) + 1
+            inner = getattr(selection, "selection_set", None)
+            if inner is not None:
+                stack.append(inner)
+        most = max(most, *names.values(), 0)
+    return most

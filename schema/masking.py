@@ -6,6 +6,7 @@ import logging
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from tortoise.exceptions import OperationalError, TransactionManagementError
 
 from resolvers.errors import ClientError
 
@@ -26,6 +27,12 @@ def is_unexpected(error: GraphQLError) -> bool:
     return not isinstance(error.original_error, ClientError) and not isinstance(error, ClientError)
 
 
+def _database_busy(error: BaseException) -> bool:
+    return isinstance(error, TransactionManagementError | OperationalError) and (
+        "database is locked" in str(error)
+    )
+
+
 class MaskUnexpectedErrors(MaskErrors):
     def __init__(self) -> None:
         super().__init__(should_mask_error=is_unexpected, error_message="Internal server error.")
@@ -33,6 +40,16 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         request_id = getattr(self.execution_context.context, "request_id", None)
         original = error.original_error or error
+        if _database_busy(original):
+            # Not a bug: another process held SQLite's write lock past the busy timeout.
+            logger.warning("database busy in request %s: %s", request_id, original)
+            busy = GraphQLError(
+                "The database is busy with another write; retry shortly.",
+                nodes=error.nodes,
+                path=error.path,
+            )
+            busy.extensions = {"code": "DATABASE_BUSY", "requestId": request_id}
+            return busy
         logger.error(
             "unexpected error in request %s at %s",
             request_id,

@@ -23,18 +23,33 @@ from schema.limits import ApiLimits
 logger = logging.getLogger("kundenstamm.requests")
 
 
-class UnchargedLog:
-    """Says in the log that requests pass uncharged: once a minute, not once a request."""
+class ChargeBreaker:
+    """After a charge failed, requests pass uncharged for a moment without trying again.
+
+    On SQLite a charge waits up to a second for another process's write; requests queue
+    for the process's one connection, so without this each would wait its second in turn.
+    The log says so once a minute, not once a request.
+    """
+
+    OPEN_SECONDS = 2.0
 
     def __init__(self) -> None:
-        self._last = -math.inf
+        self._open_until = -math.inf
+        self._warned = -math.inf
 
-    def warn(self, bucket: str, error: Exception) -> None:
+    def closed(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    def trip(self, bucket: str, error: Exception) -> None:
         now = time.monotonic()
-        if now - self._last >= 60:
-            self._last = now
+        self._open_until = now + self.OPEN_SECONDS
+        if now - self._warned >= 60:
+            self._warned = now
             logger.warning(
-                "rate limit not charged (%s: %s), e.g. for %s", type(error).__name__, error, bucket
+                "rate limit not charged (%s: %s), e.g. for %s; letting requests pass",
+                type(error).__name__,
+                error,
+                bucket,
             )
 
 
@@ -45,9 +60,9 @@ def _refuse(message: str, code: str, **extensions: Any) -> ExecutionResult:
 
 
 class QueryCost(SchemaExtension):
-    def __init__(self, *, limits: ApiLimits, uncharged: UnchargedLog) -> None:
+    def __init__(self, *, limits: ApiLimits, breaker: ChargeBreaker) -> None:
         self.limits = limits
-        self.uncharged = uncharged
+        self.breaker = breaker
         self.pages = PagePricing(
             default_size=min(DEFAULT_PAGE_SIZE, limits.max_page_size),
             max_size=limits.max_page_size,
@@ -75,15 +90,15 @@ class QueryCost(SchemaExtension):
                 cost=cost,
                 maximumCost=self.limits.max_query_cost,
             )
-        elif caller is not None:
+        elif caller is not None and self.breaker.closed():
             bucket = f"{caller.actor.type.value}:{caller.actor.id}"
             try:
                 taken = await charge(bucket, cost, self.policy)
             except Exception as error:
                 # The limit protects the service; it must not be what takes it down. A
                 # database too busy to charge (SQLite behind another process's long
-                # import) lets the request through, and the log says so once a minute.
-                self.uncharged.warn(bucket, error)
+                # import) lets the request through.
+                self.breaker.trip(bucket, error)
                 yield
                 return
             self.report |= {

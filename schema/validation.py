@@ -1,32 +1,48 @@
-"""Validation, cached per document, behind a check that keeps it cheap.
+"""Validation, cached per document, behind checks that keep it cheap.
 
-Validation rules walk fragments spread out (Strawberry's depth and alias limits do), so
-a small document of nested fragments could keep a process busy for minutes. Its spread-
-out size is measured first, in linear time, and an oversized document never reaches
-them.
+Some validation rules walk fragments spread out (Strawberry's depth and alias limits)
+and one compares equally named fields pairwise (graphql-core's "can these merge"), so a
+small document could keep a process busy for seconds or minutes, before anyone is
+charged for it. Linear checks run first, and a document that fails them never reaches
+those rules.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from graphql import GraphQLError
+from graphql import GraphQLError, KnownFragmentNamesRule, NoFragmentCyclesRule, validate
 from strawberry.extensions import ValidationCache
 
-from schema.cost import MAX_EXPANDED_FIELDS, expanded_size
+from schema.cost import MAX_EXPANDED_FIELDS, MAX_REPEATED_FIELD, expanded_size, most_repeated_field
+
+# Both rules walk each fragment once: linear in the document.
+_FRAGMENT_RULES = [KnownFragmentNamesRule, NoFragmentCyclesRule]
+
+
+def _too_complex(message: str) -> list[GraphQLError]:
+    return [GraphQLError(message, extensions={"code": "QUERY_TOO_COMPLEX"})]
 
 
 class BoundedValidation(ValidationCache):
     def on_validate(self) -> Iterator[None]:
-        document = self.execution_context.graphql_document
-        if document is not None and expanded_size(document) > MAX_EXPANDED_FIELDS:
-            self.execution_context.pre_execution_errors = [
-                GraphQLError(
-                    f"The document selects more than {MAX_EXPANDED_FIELDS} fields once its "
-                    "fragments are spread out.",
-                    extensions={"code": "QUERY_TOO_COMPLEX"},
-                )
-            ]
+        execution = self.execution_context
+        document = execution.graphql_document
+        if document is None:
+            yield from super().on_validate()
+            return
+        errors = validate(execution.schema._schema, document, _FRAGMENT_RULES)
+        if not errors and expanded_size(document) > MAX_EXPANDED_FIELDS:
+            errors = _too_complex(
+                f"The document selects more than {MAX_EXPANDED_FIELDS} fields once its "
+                "fragments are spread out."
+            )
+        if not errors and most_repeated_field(document) > MAX_REPEATED_FIELD:
+            errors = _too_complex(
+                f"A field is selected more than {MAX_REPEATED_FIELD} times in one place."
+            )
+        if errors:
+            execution.pre_execution_errors = errors
             yield
             return
         yield from super().on_validate()

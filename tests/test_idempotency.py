@@ -750,3 +750,33 @@ async def test_a_database_busy_with_another_process_answers_503_and_leaves_no_lo
         assert listed.json()["data"]["customers"]["totalCount"] == 1
         assert await customer_ids(tenant.organization_id) == [decode_id(customer_id, "Customer")]
         assert [r.key for r in await records(tenant.organization_id)] == ["busy-1"]
+
+
+@pytest.mark.skipif(POSTGRES_URL is not None, reason="SQLite's write lock across processes")
+async def test_without_a_key_a_busy_database_is_reported_as_such_not_as_a_bug(
+    tenant: Tenant, settings: Settings, database_url: str
+) -> None:
+    # given: another process holds SQLite's write lock longer than this server waits
+    patient = dataclasses.replace(settings, database_url=database_url + "?busy_timeout=200")
+    other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
+    async with app_with(patient) as http:
+        other_process.execute("BEGIN IMMEDIATE")
+        try:
+            # when
+            busy = await http.post(
+                "/graphql",
+                json={"query": CREATE, "variables": COMPANY},
+                headers={"Authorization": f"Bearer {tenant.key}"},
+            )
+        finally:
+            other_process.execute("ROLLBACK")
+            other_process.close()
+        # then
+        [error] = busy.json()["errors"]
+        assert error["extensions"] == {
+            "code": "DATABASE_BUSY",
+            "requestId": busy.headers["x-request-id"],
+        }
+        assert error["path"] == ["customerCreate"]
+        assert "locked" not in error["message"]
+        assert await customer_ids(tenant.organization_id) == []

@@ -39,7 +39,7 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 
 # What the web app's customer list asks for. The page size is a literal here on purpose:
 # literal and variable page sizes are priced by different code paths.
-# 2 (connection) + 25 * (node 1 + defaultAddress 1) + pageInfo 1 + totalCount 0 = 53
+# 2 (connection) + 25 * (node 1 + defaultAddress 1) + pageInfo 1 + totalCount 10 = 63
 SPA_LIST = """
 query CustomerList {
   customers(first: 25) {
@@ -70,6 +70,24 @@ query Schema {
 """
 
 TYPENAME = "query Typename { __typename }"
+
+PAGE_INFO_ONLY = """
+query Customers {
+  customers(first: 100) { pageInfo { hasNextPage } }
+}
+"""
+
+SEARCH_BY_VARIABLE = """
+query Customers($filter: CustomerFilter) {
+  customers(first: 10, filter: $filter) { edges { node { id } } }
+}
+"""
+
+SEARCH_LITERAL = """
+query Customers($search: String) {
+  customers(first: 10, filter: {search: $search}) { edges { node { id } } }
+}
+"""
 
 LIST_BY_VARIABLE = """
 query Customers($first: Int) {
@@ -329,6 +347,14 @@ async def test_spa_customer_list_reports_its_cost_and_is_charged(roomy: Served) 
         pytest.param(WITH_LISTS, {}, 2 + 2 * (1 + 5 * 1 + 25 * (1 + 5 * 1)), id="lists"),
         pytest.param(INTROSPECTION, {}, 100, id="introspection-flat"),
         pytest.param(TYPENAME, {}, 1, id="never-free"),
+        # The rows are read even when none of their fields is selected.
+        pytest.param(PAGE_INFO_ONLY, {}, 2 + 100 * 1 + 1, id="page-without-edges"),
+        # A text search reads all of the organization's customers.
+        pytest.param(
+            SEARCH_BY_VARIABLE, {"filter": {"search": "muster"}}, 2 + 10 + 10, id="search"
+        ),
+        pytest.param(SEARCH_LITERAL, {"search": "muster"}, 2 + 10 + 10, id="search-in-literal"),
+        pytest.param(SEARCH_BY_VARIABLE, {"filter": {"search": "  "}}, 2 + 10, id="blank-search"),
     ],
 )
 async def test_query_is_priced_by_its_selection(
@@ -721,6 +747,56 @@ async def test_a_fragment_bomb_is_refused_before_validation_and_not_charged(
     assert await bucket_row(roomy.bucket) is None
 
 
+def cyclic_fragment_bomb(levels: int) -> str:
+    """A fragment bomb whose last fragment spreads the first again."""
+    fragments = " ".join(
+        f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels)
+    )
+    return f"query Bomb {{ ...F0 }} {fragments} fragment F{levels} on Query {{ ...F0 }}"
+
+
+REPEATED_FIELD = "query Repeated { " + "organization { name } " * 450 + "}"
+UNKNOWN_FRAGMENT = "query Unknown { ...Nowhere }"
+
+
+@pytest.mark.parametrize(
+    ("document", "code", "words"),
+    [
+        pytest.param(cyclic_fragment_bomb(40), None, "within itself", id="fragment-cycle"),
+        pytest.param(REPEATED_FIELD, "QUERY_TOO_COMPLEX", "more than 10 times", id="repeats"),
+        pytest.param(UNKNOWN_FRAGMENT, None, "Unknown fragment", id="unknown-fragment"),
+    ],
+)
+async def test_documents_that_are_costly_to_validate_are_refused_first(
+    roomy: Served, document: str, code: str | None, words: str
+) -> None:
+    # when
+    response = await roomy.api.post(document, key=roomy.tenant.key)
+    # then: refused by a linear check, with a message for the client, charged nothing
+    body = response.json()
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert words in error["message"]
+    assert (error.get("extensions") or {}).get("code") == code
+    assert await bucket_row(roomy.bucket) is None
+
+
+async def test_a_repeated_field_anonymous_login_is_refused_before_validation(
+    roomy: Served,
+) -> None:
+    # given: the only document that runs without a key, made costly to validate
+    selection = "token " + "user { id } " * 450
+    document = "mutation Login($input: LoginInput!) { login(input: $input) { " + selection + "} }"
+    variables = {"input": {"email": "erika@example.com", "password": "x"}}
+    # when
+    response = await roomy.api.post(document, variables, key=None)
+    # then
+    body = response.json()
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["QUERY_TOO_COMPLEX"]
+    assert await RateLimitBucket.all().count() == 0
+
+
 async def test_a_document_of_many_fragments_within_the_bound_runs(roomy: Served) -> None:
     # given: 2 ** 8 = 256 selections of one field, which GraphQL merges into one
     document = fragment_bomb(8)
@@ -746,16 +822,17 @@ async def test_on_sqlite_a_read_behind_another_process_write_passes_uncharged(
     other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
     other_process.execute("BEGIN IMMEDIATE")
     try:
-        # when
-        response = await roomy.api.post(ORGANIZATION, key=roomy.tenant.key)
+        # when: one request finds the bucket locked, the next does not even try
+        responses = [await roomy.api.post(ORGANIZATION, key=roomy.tenant.key) for _ in range(2)]
     finally:
         other_process.execute("ROLLBACK")
         other_process.close()
-    # then: answered (reads do not wait for writers), priced, not charged, and logged
-    body = response.json()
-    assert body["data"] == {"organization": {"name": "Muster GmbH"}}
-    assert cost_of(body) == {"requestedQueryCost": 1}
+    # then: answered (reads do not wait for writers), priced, not charged, logged once
+    for response in responses:
+        body = response.json()
+        assert body["data"] == {"organization": {"name": "Muster GmbH"}}
+        assert cost_of(body) == {"requestedQueryCost": 1}
     row = await bucket_row(roomy.bucket)
     assert row is not None
     assert row.tokens == roomy.capacity - 1
-    assert "rate limit not charged" in caplog.text
+    assert caplog.text.count("rate limit not charged") == 1

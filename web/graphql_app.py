@@ -259,11 +259,13 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        operation = operation_of(request_data, self.limits.max_tokens)
-        if request.method == "GET" and is_mutation(operation):
-            raise method_not_allowed()
         key = idempotency_key(request)
         principal = context.caller
+        # Parsed here only where it decides something (Strawberry parses, cached, anyway).
+        needed = request.method == "GET" or (key is not None and principal is not None)
+        operation = operation_of(request_data, self.limits.max_tokens) if needed else None
+        if request.method == "GET" and is_mutation(operation):
+            raise method_not_allowed()
         if key is None or principal is None or operation is None or not is_mutation(operation):
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
@@ -351,7 +353,7 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
             media_type, _ = parse_content_type(request.content_type or "")
-            if media_type not in ("application/json", "multipart/form-data"):
+            if media_type.lower() not in ("application/json", "multipart/form-data"):
                 # GraphQL over HTTP: JSON requests; multipart only for uploads.
                 raise HTTPException(
                     415,
