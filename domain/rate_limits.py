@@ -93,6 +93,7 @@ async def _sqlite(client: Any, statements: list[tuple[str, list[Any]]]) -> list[
         await connection.execute(f"PRAGMA busy_timeout = {CHARGE_WAIT_MS}")
         try:
             for sql, values in statements:
+                client.log.debug("%s: %s", sql, values)  # counted like Tortoise's own
                 cursor = await connection.execute(sql, values)
                 rows = list(await cursor.fetchall())
         except sqlite3.OperationalError as error:
