@@ -14,7 +14,7 @@ from starlette.routing import Route
 from tortoise.contrib.starlette import RegisterTortoise
 
 from database import tortoise_config
-from schema import ApiLimits, build_schema
+from schema import build_schema
 from settings import Settings
 from web.body_limit import BodyLimitByType
 from web.downloads import download_export
@@ -28,15 +28,7 @@ async def health(request: Request) -> Response:
 
 
 def create_app(settings: Settings) -> Starlette:
-    limits = ApiLimits(
-        max_depth=settings.max_depth,
-        max_aliases=settings.max_aliases,
-        max_tokens=settings.max_tokens,
-        max_page_size=settings.max_page_size,
-        max_query_cost=settings.max_query_cost,
-        rate_limit_bucket=settings.rate_limit_bucket,
-        rate_limit_restore_rate=settings.rate_limit_restore_rate,
-    )
+    limits = settings.api_limits()
     schema = build_schema(
         limits=limits,
         introspection=settings.introspection,

@@ -54,12 +54,9 @@ LIMITS: tuple[tuple[str, str, int, int], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
-class Settings:
-    database_url: str
-    secret_key: str = DEFAULT_SECRET_KEY
-    public_url: str = "http://127.0.0.1:8000"
-    environment: str = "development"
-    max_body_bytes: int = 1_048_576
+class ApiLimits:
+    """The limits every request is held to, as the schema takes them."""
+
     max_depth: int = 10
     max_aliases: int = 30
     max_tokens: int = 5000
@@ -69,6 +66,25 @@ class Settings:
     max_query_cost: int = 1000
     rate_limit_bucket: int = 1000
     rate_limit_restore_rate: int = 50
+
+
+DEFAULT_LIMITS = ApiLimits()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str
+    secret_key: str = DEFAULT_SECRET_KEY
+    public_url: str = "http://127.0.0.1:8000"
+    environment: str = "development"
+    max_body_bytes: int = 1_048_576
+    max_depth: int = DEFAULT_LIMITS.max_depth
+    max_aliases: int = DEFAULT_LIMITS.max_aliases
+    max_tokens: int = DEFAULT_LIMITS.max_tokens
+    max_page_size: int = DEFAULT_LIMITS.max_page_size
+    max_query_cost: int = DEFAULT_LIMITS.max_query_cost
+    rate_limit_bucket: int = DEFAULT_LIMITS.rate_limit_bucket
+    rate_limit_restore_rate: int = DEFAULT_LIMITS.rate_limit_restore_rate
     import_max_bytes: int = 20 * 1_048_576
     import_max_rows: int = 100_000
     export_dir: Path = Path("exports")
@@ -106,6 +122,10 @@ class Settings:
         )
         settings.check()
         return settings
+
+    def api_limits(self) -> ApiLimits:
+        """The limits every request is held to, as the schema takes them."""
+        return ApiLimits(**{field.name: getattr(self, field.name) for field in fields(ApiLimits)})
 
     def check(self) -> None:
         if self.max_query_cost > self.rate_limit_bucket:

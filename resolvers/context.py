@@ -24,7 +24,7 @@ class Context:
     caller_loaders: Loaders | None
     response: Response
     """Status and headers beyond the JSON body (429 and Retry-After, for one)."""
-    max_page_size: int = 100
+    max_page_size: int
     idempotency: Claim | None = None
     """Set when the mutation runs in the transaction that stores its response."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)

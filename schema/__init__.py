@@ -27,7 +27,6 @@ from resolvers import (
     settings,
 )
 from schema.idempotency import IdempotentExecution
-from schema.limits import ApiLimits
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
 from schema.payloads import (
@@ -57,6 +56,7 @@ from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
 from schema.validation import BoundedValidation
+from settings import ApiLimits
 
 
 @strawberry.type
@@ -196,4 +196,4 @@ def build_schema(
 
 schema = build_schema()
 
-__all__: list[Any] = ["ApiLimits", "Schema", "build_schema", "schema"]
+__all__: list[Any] = ["Schema", "build_schema", "schema"]

@@ -18,7 +18,7 @@ from strawberry.extensions import SchemaExtension
 from domain.customer_listing import DEFAULT_PAGE_SIZE
 from domain.rate_limits import BucketPolicy, charge
 from schema.cost import PagePricing, query_cost
-from schema.limits import ApiLimits
+from settings import ApiLimits
 
 logger = logging.getLogger("kundenstamm.requests")
 

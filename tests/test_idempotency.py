@@ -12,7 +12,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
-import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,6 +32,7 @@ from settings import Settings
 from tests.client import Tenant
 from tests.conftest import POSTGRES_URL
 from tests.live_server import live_servers
+from tests.sqlite_lock import another_process_writing
 from tests.test_customers_export import wait_for
 
 CREATE = """
@@ -729,15 +729,10 @@ async def test_a_database_busy_with_another_process_answers_503_and_leaves_no_lo
 ) -> None:
     # given: another process holds SQLite's write lock longer than this server waits
     patient = dataclasses.replace(settings, database_url=database_url + "?busy_timeout=200")
-    other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
     async with app_with(patient) as http:
-        other_process.execute("BEGIN IMMEDIATE")
-        try:
+        with another_process_writing(database_url):
             # when
             busy = await send(http, CREATE, COMPANY, key=tenant.key, idempotency_key="busy-1")
-        finally:
-            other_process.execute("ROLLBACK")
-            other_process.close()
         # then: refused as retryable, and the server's connection is free again
         assert busy.status_code == 503
         assert error_code(busy) == "DATABASE_BUSY"
@@ -758,19 +753,14 @@ async def test_without_a_key_a_busy_database_is_reported_as_such_not_as_a_bug(
 ) -> None:
     # given: another process holds SQLite's write lock longer than this server waits
     patient = dataclasses.replace(settings, database_url=database_url + "?busy_timeout=200")
-    other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
     async with app_with(patient) as http:
-        other_process.execute("BEGIN IMMEDIATE")
-        try:
+        with another_process_writing(database_url):
             # when
             busy = await http.post(
                 "/graphql",
                 json={"query": CREATE, "variables": COMPANY},
                 headers={"Authorization": f"Bearer {tenant.key}"},
             )
-        finally:
-            other_process.execute("ROLLBACK")
-            other_process.close()
         # then
         [error] = busy.json()["errors"]
         assert error["extensions"] == {

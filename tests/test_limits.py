@@ -16,6 +16,7 @@ from domain.organizations import create_organization
 from models import Customer
 from settings import LIMITS, Settings, SettingsError
 from tests.client import Api, Tenant
+from tests.test_auth import padded_create
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -175,12 +176,6 @@ async def test_a_configured_page_size_caps_first_and_the_default(limited: Limite
         assert error["extensions"]["code"] == "BAD_USER_INPUT"
         assert "between 1 and 5" in error["message"]
         assert await Customer.filter(organization_id=app.tenant.organization_id).count() == 7
-
-
-def padded_create(size: int) -> bytes:
-    body = json.dumps({"query": CREATE + "{padding}", "variables": {"input": COMPANY}})
-    unpadded = len(body.replace("{padding}", "").encode())
-    return body.replace("{padding}", " " * (size - unpadded)).encode()
 
 
 @pytest.mark.parametrize(("size", "status"), [(4096, 200), (4097, 413)])

@@ -12,7 +12,6 @@ import asyncio
 import dataclasses
 import logging
 import math
-import sqlite3
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -34,6 +33,7 @@ from settings import Settings, SettingsError
 from tests.client import Api, Tenant
 from tests.conftest import POSTGRES_URL
 from tests.live_server import live_servers
+from tests.sqlite_lock import another_process_writing
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -819,14 +819,9 @@ async def test_on_sqlite_a_read_behind_another_process_write_passes_uncharged(
     caplog.set_level(logging.WARNING, logger="kundenstamm.requests")
     first = await roomy.api.post(ORGANIZATION, key=roomy.tenant.key)
     assert cost_of(first.json())["currentlyAvailable"] == roomy.capacity - 1
-    other_process = sqlite3.connect(database_url.removeprefix("sqlite://"), isolation_level=None)
-    other_process.execute("BEGIN IMMEDIATE")
-    try:
+    with another_process_writing(database_url):
         # when: one request finds the bucket locked, the next does not even try
         responses = [await roomy.api.post(ORGANIZATION, key=roomy.tenant.key) for _ in range(2)]
-    finally:
-        other_process.execute("ROLLBACK")
-        other_process.close()
     # then: answered (reads do not wait for writers), priced, not charged, logged once
     for response in responses:
         body = response.json()

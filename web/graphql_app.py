@@ -23,7 +23,8 @@ from domain.idempotency import Claim, stored_response
 from models import IdempotencyRecord
 from resolvers.context import Context
 from resolvers.loaders import Loaders
-from schema import ApiLimits, Schema
+from schema import Schema
+from settings import ApiLimits
 from web.auth import (
     ANONYMOUS_FIELDS,
     PASSWORD_CHANGE_FIELDS,
@@ -278,7 +279,7 @@ class GraphQLApp(GraphQL[Context, None]):
             key,
             request_fingerprint(principal, request_data, self.secret_key),
         )
-        await self._answer_from_earlier(claim, await stored_response(claim.organization_id, key))
+        self._answer_from_earlier(claim, await stored_response(claim.organization_id, key))
         running = (claim.organization_id, key)
         if running in self._running:
             raise in_progress()
@@ -292,7 +293,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise database_busy()
             if claim.busy:
                 raise in_progress()
-            await self._answer_from_earlier(claim, claim.earlier)
+            self._answer_from_earlier(claim, claim.earlier)
             if claim.holding:
                 await self._store(claim, request, result, sub_response, context.request_id)
         finally:
@@ -327,7 +328,7 @@ class GraphQLApp(GraphQL[Context, None]):
             await claim.release()
             raise not_stored(request_id) from None
 
-    async def _answer_from_earlier(self, claim: Claim, earlier: IdempotencyRecord | None) -> None:
+    def _answer_from_earlier(self, claim: Claim, earlier: IdempotencyRecord | None) -> None:
         if earlier is None:
             return
         if earlier.fingerprint != claim.fingerprint:
