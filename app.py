@@ -20,6 +20,7 @@ from web.body_limit import BodyLimitByType
 from web.downloads import download_export
 from web.export_runner import ExportRunner
 from web.graphql_app import GraphQLApp
+from web.import_runner import ImportRunner
 from web.request_id import RequestIdMiddleware
 
 
@@ -51,9 +52,13 @@ def create_app(settings: Settings) -> Starlette:
             runner = ExportRunner(settings)
             await runner.start()
             app.state.export_runner = runner
+            imports = ImportRunner(settings)
+            await imports.start()
+            app.state.import_runner = imports
             try:
                 yield
             finally:
+                await imports.stop()
                 await runner.stop()
 
     app = Starlette(

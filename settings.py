@@ -123,6 +123,11 @@ class Settings:
         settings.check()
         return settings
 
+    @property
+    def import_dir(self) -> Path:
+        """Uploaded import files until their job ends; every server process must see it."""
+        return self.export_dir / "imports"
+
     def api_limits(self) -> ApiLimits:
         """The limits every request is held to, as the schema takes them."""
         return ApiLimits(**{field.name: getattr(self, field.name) for field in fields(ApiLimits)})

@@ -12,8 +12,7 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -31,11 +30,12 @@ from domain.customers import (
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.numbers import claim_numbers
 from domain.principal import Actor
-from models import Address, Customer, Organization
+from models import Address, Customer, CustomerEvent, Organization
 from models.enums import (
     AddressType,
     CustomerStatus,
     CustomerType,
+    ImportMode,
     Language,
     NumberRangeKind,
     PaymentMethodType,
@@ -54,11 +54,6 @@ MAX_ROWS = 100_000
 INSERT_CHUNK = 1000
 EXTERNAL_ID_HEADER = "Externe ID"
 IGNORED = frozenset({"created_at"})
-
-
-class ImportMode(StrEnum):
-    UPSERT = "UPSERT"
-    CREATE_ONLY = "CREATE_ONLY"
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,7 +315,9 @@ async def _existing(
         values = [r.customer[attribute] for r in rows if r.customer.get(attribute) is not None]
         for start in range(0, len(values), 500):
             for customer in await Customer.filter(
-                organization_id=organization_id, **{f"{attribute}__in": values[start : start + 500]}
+                organization_id=organization_id,
+                staged_import_id__isnull=True,
+                **{f"{attribute}__in": values[start : start + 500]},
             ):
                 found[(attribute, getattr(customer, attribute))] = customer
     return found
@@ -334,16 +331,30 @@ def _match(row: _Row, existing: Mapping[tuple[str, str], Customer]) -> tuple[str
     return None
 
 
-async def import_customers(
-    *,
-    organization: Organization,
-    actor: Actor,
-    data: bytes,
-    dry_run: bool,
-    mode: ImportMode,
-    max_rows: int = MAX_ROWS,
-) -> ImportOutcome:
-    outcome = ImportOutcome(dry_run=dry_run)
+class Progress(Protocol):
+    """Where a long import reports how far it got (the job row, for a progress bar)."""
+
+    async def read(self, rows_total: int) -> None: ...
+
+    async def advance(self, rows_processed: int) -> None: ...
+
+    async def publish(self, outcome: ImportOutcome) -> None:
+        """Called inside the transaction that makes the import visible."""
+
+
+class _NoProgress:
+    async def read(self, rows_total: int) -> None:
+        pass
+
+    async def advance(self, rows_processed: int) -> None:
+        pass
+
+    async def publish(self, outcome: ImportOutcome) -> None:
+        pass
+
+
+def _read_rows(data: bytes, max_rows: int, outcome: ImportOutcome) -> tuple[list[_Row], bool]:
+    """The file's rows and whether it has the type column (without it nothing is checked)."""
     try:
         table = read_table(data, max_rows=max_rows)
         columns = [TARGETS.get(_key(header)) for header in table.header]
@@ -367,23 +378,49 @@ async def import_customers(
         ]
     except UnreadableFile as exc:
         raise DomainError.single(ErrorCode.INVALID, str(exc), ("file",)) from None
-    outcome.rows_total = len(rows)
-    if ("customer", "type") not in columns:
+    has_type = ("customer", "type") in columns
+    if not has_type:
         outcome.errors.append(
             RowError(1, HEADERS[("customer", "type")], ErrorCode.REQUIRED, "The column is missing.")
         )
+    return rows, has_type
+
+
+async def import_customers(
+    *,
+    organization: Organization,
+    actor: Actor,
+    data: bytes,
+    dry_run: bool,
+    mode: ImportMode,
+    max_rows: int = MAX_ROWS,
+    staged_as: uuid.UUID | None = None,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Check every row, stage the new customers, then publish everything in one step.
+
+    New customers are written chunk by chunk, each chunk (with its block of numbers) in a
+    short transaction of its own, marked as staged by this import and so invisible to
+    every read; the closing transaction applies the updates and clears the mark. So no
+    transaction holds SQLite's write lock, or a number range's row lock, for long, and
+    readers still see all rows of the file or none. When anything fails, the staged rows
+    are deleted again (their numbers stay used: ranges may have gaps).
+    """
+    report = progress or _NoProgress()
+    outcome = ImportOutcome(dry_run=dry_run)
+    rows, has_type = _read_rows(data, max_rows, outcome)
+    outcome.rows_total = len(rows)
+    await report.read(len(rows))
     _duplicates(rows)
     for row in rows:
         outcome.errors += row.errors
-    if ("customer", "type") not in columns:
+    if not has_type:
         return outcome  # without types no row can be checked as a create
+    stage = _Stage(organization, actor, staged_as or uuid.uuid4(), writes=not dry_run)
     try:
-        async with in_transaction():
-            await _write(rows, organization, actor, mode, outcome)
-            if outcome.errors or dry_run:
-                raise _RollBack
-    except _RollBack:
-        pass
+        await stage.run(rows, mode, outcome, report)
+        # Also after errors: the updates are tried (and rolled back) to report theirs too.
+        await stage.publish(outcome, report)
     except IntegrityError:
         # Another write took a unique value meanwhile; nothing of the import was kept.
         outcome.errors.append(
@@ -394,77 +431,153 @@ async def import_customers(
                 "Customers changed while importing (a number was taken); import again.",
             )
         )
+    finally:
+        if outcome.errors or dry_run:
+            await stage.discard()
     if outcome.errors:
         outcome.created = outcome.updated = 0
     return outcome
 
 
-async def _write(
-    rows: list[_Row],
-    organization: Organization,
-    actor: Actor,
-    mode: ImportMode,
-    outcome: ImportOutcome,
-) -> None:
-    existing = await _existing(organization.id, rows)
-    creates: list[tuple[_Row, PreparedCustomer]] = []
-    for row in rows:
-        # A row whose cells were refused is reported already; the others are still checked,
-        # so one run shows every problem of the file.
-        if row.errors:
-            continue
-        matched = _match(row, existing)
-        if matched is None:
-            prepared, errors = _prepare(row, organization)
-            outcome.errors += _row_errors(row.number, DomainError(errors)) if errors else []
-            if not errors:
-                creates.append((row, prepared))
-        elif mode is ImportMode.CREATE_ONLY:
-            attribute = matched[0]
-            outcome.errors.append(
-                RowError(
-                    row.number,
-                    HEADERS[("customer", attribute)],
-                    ErrorCode.TAKEN,
-                    "A customer with this value exists.",
-                )
-            )
-        else:
-            try:
+class _Stage:
+    """The new customers of one import, written but not yet visible."""
+
+    def __init__(
+        self, organization: Organization, actor: Actor, import_id: uuid.UUID, *, writes: bool
+    ) -> None:
+        self.organization = organization
+        self.actor = actor
+        self.import_id = import_id
+        self.writes = writes
+        self.updates: list[tuple[_Row, Customer]] = []
+        self.archive: list[uuid.UUID] = []
+        self.staged = 0
+
+    async def run(
+        self, rows: list[_Row], mode: ImportMode, outcome: ImportOutcome, report: Progress
+    ) -> None:
+        existing = await _existing(self.organization.id, rows)
+        if self.writes:
+            await self._claim_typed_numbers(rows, existing)
+        for first in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[first : first + INSERT_CHUNK]
+            creates = await self._check(chunk, existing, mode, outcome)
+            # Once any row failed nothing will be kept: checking goes on (one run shows
+            # every problem of the file), writing stops.
+            if self.writes and creates and not outcome.errors:
+                await self._write(creates, outcome)
+            elif not self.writes:
+                outcome.created += len(creates)
+            await report.advance(first + len(chunk))
+
+    async def _claim_typed_numbers(
+        self, rows: list[_Row], existing: Mapping[tuple[str, str], Customer]
+    ) -> None:
+        # Before the first chunk allocates: no chunk may hand out a number that a later row
+        # of the file brings along.
+        new = [row for row in rows if not row.errors and _match(row, existing) is None]
+        for kind, column in (
+            (NumberRangeKind.CUSTOMER, "customer_number"),
+            (NumberRangeKind.DATEV_DEBTOR, "datev_debtor_number"),
+        ):
+            typed = [str(row.customer[column]) for row in new if row.customer.get(column)]
+            if typed and (kind is NumberRangeKind.CUSTOMER or self.organization.datev_enabled):
                 async with in_transaction():
-                    await _update(row, matched[1], organization, actor)
-                outcome.updated += 1
-            except DomainError as error:
-                outcome.errors += _row_errors(row.number, error)
-    for row, prepared in creates:
-        taken = await _taken_elsewhere(organization.id, prepared)
-        outcome.errors += _row_errors(row.number, DomainError(taken)) if taken else []
-    if outcome.errors or not creates:
-        return
-    # Every typed-in number is claimed before the first chunk allocates, so no chunk can
-    # hand out a number that a later row of the file brings along.
-    for kind, column in (
-        (NumberRangeKind.CUSTOMER, "customer_number"),
-        (NumberRangeKind.DATEV_DEBTOR, "datev_debtor_number"),
-    ):
-        typed = [p.values[column] for _, p in creates if p.values.get(column)]
-        await claim_numbers(organization.id, kind, typed)
-    # In chunks: few statements per chunk, and the model objects of one chunk at a time.
-    for first in range(0, len(creates), INSERT_CHUNK):
-        chunk = creates[first : first + INSERT_CHUNK]
-        try:
-            customers = await insert_customers(
-                organization=organization, prepared=[p for _, p in chunk], actor=actor
-            )
-        except DomainError as error:  # e.g. a number range that runs out
-            outcome.errors += _row_errors(chunk[0][0].number, error)
-            return
-        outcome.created += len(customers)
-        for (row, _), customer in zip(chunk, customers, strict=True):
-            if row.customer.get("status") is CustomerStatus.ARCHIVED:
-                await archive_customer(
-                    organization_id=organization.id, customer_id=customer.id, actor=actor
+                    await claim_numbers(self.organization.id, kind, typed)
+
+    async def _check(
+        self,
+        chunk: list[_Row],
+        existing: Mapping[tuple[str, str], Customer],
+        mode: ImportMode,
+        outcome: ImportOutcome,
+    ) -> list[tuple[_Row, PreparedCustomer]]:
+        creates: list[tuple[_Row, PreparedCustomer]] = []
+        for row in chunk:
+            # A row whose cells were refused is reported already; the others are still
+            # checked, so one run shows every problem of the file.
+            if row.errors:
+                continue
+            matched = _match(row, existing)
+            if matched is None:
+                prepared, errors = _prepare(row, self.organization)
+                errors += await _taken_elsewhere(self.organization.id, prepared)
+                if errors:
+                    outcome.errors += _row_errors(row.number, DomainError(errors))
+                else:
+                    creates.append((row, prepared))
+            elif mode is ImportMode.CREATE_ONLY:
+                outcome.errors.append(
+                    RowError(
+                        row.number,
+                        HEADERS[("customer", matched[0])],
+                        ErrorCode.TAKEN,
+                        "A customer with this value exists.",
+                    )
                 )
+            else:
+                self.updates.append((row, matched[1]))
+        return creates
+
+    async def _write(
+        self, creates: list[tuple[_Row, PreparedCustomer]], outcome: ImportOutcome
+    ) -> None:
+        try:
+            async with in_transaction():
+                customers = await insert_customers(
+                    organization=self.organization,
+                    prepared=[p for _, p in creates],
+                    actor=self.actor,
+                    staged_import_id=self.import_id,
+                )
+        except DomainError as error:  # e.g. a number range that runs out
+            outcome.errors += _row_errors(creates[0][0].number, error)
+            return
+        self.staged += len(customers)
+        outcome.created += len(customers)
+        for (row, _), customer in zip(creates, customers, strict=True):
+            if row.customer.get("status") is CustomerStatus.ARCHIVED:
+                self.archive.append(customer.id)
+
+    async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
+        """One transaction: the updates, then the staged customers become visible."""
+        try:
+            async with in_transaction():
+                for row, customer in self.updates:
+                    try:
+                        async with in_transaction():
+                            await _update(row, customer, self.organization, self.actor)
+                        outcome.updated += 1
+                    except DomainError as error:
+                        outcome.errors += _row_errors(row.number, error)
+                if outcome.errors or not self.writes:
+                    raise _RollBack
+                await Customer.filter(
+                    organization_id=self.organization.id, staged_import_id=self.import_id
+                ).update(staged_import_id=None)
+                for customer_id in self.archive:
+                    await archive_customer(
+                        organization_id=self.organization.id,
+                        customer_id=customer_id,
+                        actor=self.actor,
+                    )
+                await report.publish(outcome)
+        except _RollBack:
+            pass
+
+    async def discard(self) -> None:
+        """Delete what this import staged, in short transactions."""
+        await discard_staged(self.organization.id, self.import_id)
+
+
+async def discard_staged(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    """The rows an import staged and never published (it failed, or its process died)."""
+    staged = Customer.filter(organization_id=organization_id, staged_import_id=import_id)
+    while ids := await staged.limit(INSERT_CHUNK).values_list("id", flat=True):
+        async with in_transaction():
+            await CustomerEvent.filter(customer_id__in=ids).delete()
+            await Address.filter(customer_id__in=ids).delete()
+            await Customer.filter(id__in=ids, staged_import_id=import_id).delete()
 
 
 async def _taken_elsewhere(

@@ -68,7 +68,7 @@ class Page:
 
 
 def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> QuerySet[Customer]:
-    query = Customer.filter(organization_id=organization_id)
+    query = Customer.filter(organization_id=organization_id, staged_import_id__isnull=True)
     if customer_filter.status is not StatusFilter.ALL:
         query = query.filter(status=CustomerStatus(customer_filter.status.value))
     if customer_filter.type is not None:

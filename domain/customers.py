@@ -60,7 +60,9 @@ async def lock_customer(
     transactions are serial anyway). Writes that hang off a customer take this lock, so a
     concurrent delete runs entirely before or entirely after them."""
     customer = (
-        await Customer.filter(id=customer_id, organization_id=organization_id)
+        await Customer.filter(
+            id=customer_id, organization_id=organization_id, staged_import_id__isnull=True
+        )
         .select_for_update()
         .first()
     )
@@ -72,7 +74,9 @@ async def lock_customer(
 async def get_customer(
     organization_id: uuid.UUID, customer_id: uuid.UUID, field: FieldPath = ("id",)
 ) -> Customer:
-    customer = await Customer.get_or_none(id=customer_id, organization_id=organization_id)
+    customer = await Customer.get_or_none(
+        id=customer_id, organization_id=organization_id, staged_import_id__isnull=True
+    )
     if customer is None:
         raise not_found("Customer", field)
     return customer
@@ -188,10 +192,15 @@ def prepare_customer(
 
 
 async def insert_customers(
-    *, organization: Organization, prepared: list[PreparedCustomer], actor: Actor
+    *,
+    organization: Organization,
+    prepared: list[PreparedCustomer],
+    actor: Actor,
+    staged_import_id: uuid.UUID | None = None,
 ) -> list[Customer]:
     """Write prepared customers; call inside a transaction. One statement per kind of row
-    and one number block per range, whether for one customer or an import of thousands."""
+    and one number block per range, whether for one customer or an import of thousands.
+    With `staged_import_id` they stay invisible until that import publishes them."""
     given = [p.values["customer_number"] for p in prepared if p.values.get("customer_number")]
     # Claims first: the block allocated next then starts past every typed-in number.
     await claim_numbers(organization.id, NumberRangeKind.CUSTOMER, given)
@@ -211,7 +220,10 @@ async def insert_customers(
         )
         for item, number in zip(missing, numbers, strict=True):
             item.values["datev_debtor_number"] = number
-    customers = [Customer(organization_id=organization.id, **p.values) for p in prepared]
+    customers = [
+        Customer(organization_id=organization.id, staged_import_id=staged_import_id, **p.values)
+        for p in prepared
+    ]
     await Customer.bulk_create(customers)
     addresses = []
     events = []

@@ -64,7 +64,7 @@ async def customer_pages(
 ) -> AsyncIterator[list[CustomerRecord]]:
     """All customers by customer number (unique in an organization, so a keyset), in pages;
     each page fetches its addresses in one query."""
-    query = Customer.filter(organization_id=organization_id)
+    query = Customer.filter(organization_id=organization_id, staged_import_id__isnull=True)
     if not include_archived:
         query = query.filter(status=CustomerStatus.ACTIVE)
     last: str | None = None

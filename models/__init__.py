@@ -7,6 +7,7 @@ from models.customer import Customer
 from models.customer_event import CustomerEvent
 from models.export_job import ExportJob
 from models.idempotency import IdempotencyRecord
+from models.import_job import ImportJob
 from models.number_range import NumberRange
 from models.organization import Organization
 from models.rate_limit import RateLimitBucket
@@ -19,6 +20,7 @@ __all__ = [
     "CustomerEvent",
     "ExportJob",
     "IdempotencyRecord",
+    "ImportJob",
     "Invoice",
     "NumberRange",
     "Order",

@@ -54,6 +54,11 @@ class Customer(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     archived_at = fields.DatetimeField(null=True)
+    staged_import_id = fields.UUIDField(
+        null=True,
+        description="Set while an import has written the row but not yet published it: "
+        "such a row is invisible to every read",
+    )
 
     addresses: fields.ReverseRelation[Address]
 

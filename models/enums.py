@@ -78,6 +78,11 @@ class ExportFormat(StrEnum):
     DATEV = "DATEV"
 
 
+class ImportMode(StrEnum):
+    UPSERT = "UPSERT"
+    CREATE_ONLY = "CREATE_ONLY"
+
+
 class JobStatus(StrEnum):
     PENDING = "PENDING"
     RUNNING = "RUNNING"

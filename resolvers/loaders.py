@@ -25,7 +25,7 @@ class Loaders:
         self.subscriptions_by_customer = DataLoader(self._grouped(Subscription, "created_at", "id"))
         self.events_by_customer = DataLoader(self._grouped(CustomerEvent, "created_at", "id"))
         self.deletion_blockers = DataLoader(self._deletion_blockers)
-        self.customer_by_id = DataLoader(self._by_id(Customer))
+        self.customer_by_id = DataLoader(self._by_id(Customer, staged_import_id__isnull=True))
         self.address_by_id = DataLoader(self._by_id(Address))
         self.subscription_by_id = DataLoader(self._by_id(Subscription))
         self.order_by_id = DataLoader(self._by_id(Order))
@@ -46,9 +46,13 @@ class Loaders:
 
         return load
 
-    def _by_id(self, model: type[M]) -> Callable[[Sequence[uuid.UUID]], Awaitable[list[M | None]]]:
+    def _by_id(
+        self, model: type[M], **only: object
+    ) -> Callable[[Sequence[uuid.UUID]], Awaitable[list[M | None]]]:
         async def load(ids: Sequence[uuid.UUID]) -> list[M | None]:
-            rows = await model.filter(organization_id=self.organization_id, id__in=list(ids))
+            rows = await model.filter(
+                organization_id=self.organization_id, id__in=list(ids), **only
+            )
             by_id = {row.pk: row for row in rows}
             return [by_id.get(key) for key in ids]
 

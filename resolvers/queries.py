@@ -23,6 +23,7 @@ from models.enums import CustomerType
 from resolvers.context import Info
 from resolvers.errors import ClientError
 from resolvers.exports import export_job
+from resolvers.imports import import_job
 from resolvers.inputs import value_of
 from schema.inputs import CustomerFilter, CustomerSort
 from schema.node import Node, decode_any_id, decode_id
@@ -55,6 +56,8 @@ async def node(info: Info, id: strawberry.ID) -> Node | None:
     }
     if type_name == "ExportJob":
         return await export_job(info, id)
+    if type_name == "ImportJob":
+        return await import_job(info, id)
     if type_name in records:
         loader, node_type = records[type_name]
         row = await loader.load(pk)

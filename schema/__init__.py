@@ -51,7 +51,7 @@ from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.customer_connection import CustomerConnection
-from schema.types.jobs import ExportJob
+from schema.types.jobs import ExportJob, ImportJob
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
@@ -65,6 +65,7 @@ class Query:
     customer: Customer | None = strawberry.field(resolver=queries.customer)
     customers: CustomerConnection = strawberry.field(resolver=queries.customers)
     export_job: ExportJob | None = strawberry.field(resolver=exports.export_job)
+    import_job: ImportJob | None = strawberry.field(resolver=imports.import_job)
     organization: Organization = strawberry.field(resolver=queries.organization)
     current_user: User | None = strawberry.field(
         resolver=sessions.current_user,

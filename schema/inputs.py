@@ -180,6 +180,12 @@ class CustomersImportInput:
         description="Validate every row and report, change nothing."
     )
     mode: strawberry.Maybe[ImportMode | None]
+    background: strawberry.Maybe[bool | None] = strawberry.field(
+        description=(
+            "Return at once with importJob (PENDING) and poll importJob(id); without it the "
+            "mutation waits for the job and returns result too."
+        )
+    )
 
 
 @strawberry.input

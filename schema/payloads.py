@@ -10,7 +10,7 @@ from schema.errors import UserError
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
-from schema.types.jobs import ExportJob, ImportResult
+from schema.types.jobs import ExportJob, ImportJob, ImportResult
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
@@ -68,6 +68,10 @@ class CustomersExportPayload:
 @strawberry.type
 class CustomersImportPayload:
     result: ImportResult | None = None
+    import_job: ImportJob | None = strawberry.field(
+        default=None,
+        description="The job that did (or, with background, will do) the work.",
+    )
     user_errors: list[UserError] = strawberry.field(default_factory=list)
 
 

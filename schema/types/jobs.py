@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import Self
+from typing import Any, Self
 
 import strawberry
 
 from domain.export_links import download_path
 from models import ExportJob as ExportJobRow
+from models import ImportJob as ImportJobRow
 from models.enums import JobStatus as StoredStatus
-from schema.enums import ExportFormat, JobStatus, UserErrorCode
+from schema.enums import ExportFormat, ImportMode, JobStatus, UserErrorCode
 from schema.node import Node, encode_id
 from settings import Settings
 
@@ -76,3 +77,54 @@ class ImportResult:
     created: int
     updated: int
     errors: list[ImportRowError]
+
+
+def _result(stored: dict[str, Any]) -> ImportResult:
+    return ImportResult(
+        dry_run=stored["dry_run"],
+        rows_total=stored["rows_total"],
+        created=stored["created"],
+        updated=stored["updated"],
+        errors=[
+            ImportRowError(
+                row=error["row"],
+                column=error["column"],
+                code=UserErrorCode(error["code"]),
+                message=error["message"],
+            )
+            for error in stored["errors"]
+        ],
+    )
+
+
+@strawberry.type
+class ImportJob(Node):
+    id: strawberry.ID
+    status: JobStatus
+    dry_run: bool
+    mode: ImportMode
+    rows_total: int | None = strawberry.field(description="Data rows in the file, once read.")
+    rows_processed: int = strawberry.field(description="Rows done so far, for a progress bar.")
+    result: ImportResult | None = strawberry.field(
+        description="Set once COMPLETED (also when rows had errors and nothing was written)."
+    )
+    error_message: str | None
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    error_code: strawberry.Private[str | None]
+
+    @classmethod
+    def from_model(cls, row: ImportJobRow) -> Self:
+        return cls(
+            id=encode_id("ImportJob", row.id),
+            status=JobStatus(row.status.value),
+            dry_run=row.dry_run,
+            mode=ImportMode(row.mode.value),
+            rows_total=row.rows_total,
+            rows_processed=row.rows_processed,
+            result=_result(row.result) if row.result is not None else None,
+            error_message=row.error_message,
+            created_at=row.created_at,
+            finished_at=row.finished_at,
+            error_code=row.error_code,
+        )

@@ -1,0 +1,111 @@
+"""Runs import jobs in worker processes: claims them, watches them, hands them back on stop.
+
+Every server process polls the queue, so a job is run by whichever process has room,
+also one queued by a process that has since stopped. One import at a time per server
+process: an import is minutes of CPU, and its worker is a process of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import time
+import uuid
+from multiprocessing.process import BaseProcess
+
+from domain import import_jobs
+from domain.import_worker import run_import_job
+from settings import Settings
+
+logger = logging.getLogger("kundenstamm.imports")
+
+POLL_SECONDS = 1.0
+SWEEP_SECONDS = 30.0
+WORKERS = 1
+
+
+class ImportRunner:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._running: dict[uuid.UUID, BaseProcess] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._poller: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._wake = asyncio.Event()
+
+    async def start(self) -> None:
+        await import_jobs.recover_abandoned()
+        self._poller = asyncio.create_task(self._poll_forever())
+
+    def submit(self, job_id: uuid.UUID) -> None:
+        """A job was just committed: look for it now instead of at the next poll."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop the workers and give their jobs back to the queue (another process, or this
+        server's next start, runs them again from the start)."""
+        self._stopping = True
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        for process in self._running.values():
+            process.terminate()
+        for process in self._running.values():
+            await asyncio.to_thread(process.join, 10)
+        try:
+            handed = await import_jobs.hand_back(list(self._running))
+            if handed:
+                logger.info("handed %s running imports back to the queue", handed)
+        except Exception:
+            # Then the next start of any server finds them abandoned and reruns them.
+            logger.exception("handing back running imports failed")
+        for task in list(self._tasks):
+            task.cancel()
+
+    async def _poll_forever(self) -> None:
+        swept = time.monotonic()
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            self._wake.clear()
+            try:
+                if len(self._running) < WORKERS:
+                    job = await import_jobs.claim()
+                    if job is not None:
+                        self._launch(job.id)
+                if time.monotonic() - swept >= SWEEP_SECONDS:
+                    swept = time.monotonic()
+                    await import_jobs.heartbeat_all(list(self._running))
+                    await import_jobs.recover_abandoned()
+                    await import_jobs.delete_finished_files(self.settings.import_dir)
+            except Exception:
+                # The poller must outlive a failed round (e.g. the database restarting).
+                logger.exception("import queue round failed; retrying")
+                await asyncio.sleep(POLL_SECONDS)
+
+    def _launch(self, job_id: uuid.UUID) -> None:
+        # spawn, not fork: a forked child would inherit the event loop and open sockets.
+        process = multiprocessing.get_context("spawn").Process(
+            target=run_import_job,
+            args=(self.settings.database_url, str(self.settings.import_dir), str(job_id)),
+            name=f"import-{job_id}",
+            daemon=True,
+        )
+        process.start()
+        self._running[job_id] = process
+        task = asyncio.create_task(self._watch(job_id, process))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _watch(self, job_id: uuid.UUID, process: BaseProcess) -> None:
+        await asyncio.to_thread(process.join)
+        if self._stopping:
+            return  # stop() hands the job back
+        del self._running[job_id]
+        self._wake.set()  # room for the next job
+        if process.exitcode != 0:
+            logger.error("import worker for job %s ended with code %s", job_id, process.exitcode)
+            await import_jobs.fail_unfinished(job_id)
