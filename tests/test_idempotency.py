@@ -61,11 +61,15 @@ mutation Export($input: CustomersExportInput) {
 
 IMPORT = """
 mutation Import($file: Upload!) {
-  customersImport(input: {file: $file}) {
-    result { rowsTotal created updated errors { row column code message } }
+  customersImport(input: {file: $file, background: true}) {
+    importJob { id status }
     userErrors { field code message }
   }
 }
+"""
+
+IMPORT_JOB = """
+query Job($id: ID!) { importJob(id: $id) { status result { created errors { code } } } }
 """
 
 LOGIN = """
@@ -533,7 +537,13 @@ async def test_upload_retry_replays_and_other_file_content_is_refused(tenant: Te
     other = csv_bytes([["Kundentyp", "Firmenname"], ["Unternehmen", "Andere GmbH"]])
     first = await upload(http, data, key=tenant.key, idempotency_key="import-1")
     assert first.status_code == 200, first.text
-    assert first.json()["data"]["customersImport"]["result"]["created"] == 1
+    job_id = first.json()["data"]["customersImport"]["importJob"]["id"]
+    for _ in range(1000):
+        job = (await tenant.execute(IMPORT_JOB, {"id": job_id}))["importJob"]
+        if job["status"] == "COMPLETED":
+            break
+        await asyncio.sleep(0.05)
+    assert job["result"] == {"created": 1, "errors": []}
     # when
     retry = await upload(http, data, key=tenant.key, idempotency_key="import-1")
     changed = await upload(http, other, key=tenant.key, idempotency_key="import-1")
