@@ -21,8 +21,8 @@ import pytest
 from tortoise import Tortoise, connections
 
 from database import migration_lock, tortoise_config
-from models import ApiKey, Customer, NumberRange, Organization
-from models.enums import NumberRangeKind
+from models import ApiKey, Customer, ExportJob, NumberRange, Organization
+from models.enums import JobStatus, NumberRangeKind
 from tests.client import Api, Tenant
 from tests.live_server import (
     ROOT,
@@ -42,6 +42,10 @@ mutation Create($input: CustomerCreateInput!) {
   customerCreate(input: $input) { customer { customerNumber } userErrors { field code message } }
 }
 """
+EXPORT = """
+mutation Export { customersExport(input: {format: XLSX}) { exportJob { id } } }
+"""
+EXPORT_JOB = "query ExportJob($id: ID!) { exportJob(id: $id) { status url } }"
 ORGANIZATION = "query Organization { organization { name } }"
 CONCURRENT_CREATES = 200
 # 200 writes at once are far beyond one caller's bucket; throttling has tests of its own.
@@ -111,6 +115,41 @@ async def test_two_workers_give_200_concurrent_creates_200_distinct_numbers(
     )
     assert number_range.next_value == CONCURRENT_CREATES + 1
     assert len(worker_pids(log_path)) == 2, "both workers should have served requests"
+
+
+async def test_workers_hand_out_links_to_the_address_serve_listens_on(
+    tenant: Tenant, database_url: str, tmp_path: Path
+) -> None:
+    # given: no KUNDENSTAMM_PUBLIC_URL, so serve derives it from --port
+    environment = {"KUNDENSTAMM_EXPORT_DIR": str(tmp_path / "exports")}
+    # A connection each: a kept-alive one would stay with one worker.
+    headers = {"Authorization": f"Bearer {tenant.key}", "Connection": "close"}
+    with log_file(tmp_path) as (log_path, log):
+        async with (
+            live_servers(database_url, 1, environment, workers=2, log=log) as [url],
+            httpx.AsyncClient(base_url=url, timeout=30) as http,
+        ):
+            started = await http.post("/graphql", json={"query": EXPORT}, headers=headers)
+            job_id = started.json()["data"]["customersExport"]["exportJob"]["id"]
+            # when: asked often enough that both workers answer
+            jobs: list[dict[str, Any]] = []
+            for _ in range(300):
+                response = await http.post(
+                    "/graphql",
+                    json={"query": EXPORT_JOB, "variables": {"id": job_id}},
+                    headers=headers,
+                )
+                jobs.append(response.json()["data"]["exportJob"])
+                if len([job for job in jobs if job["status"] == "COMPLETED"]) >= 10:
+                    break
+                await asyncio.sleep(0.1)
+    # then
+    links = [job["url"] for job in jobs if job["status"] == "COMPLETED"]
+    assert len(links) == 10, jobs[-1]
+    assert all(link.startswith(f"{url}/exports/{tenant.organization_id}/") for link in links)
+    assert len(worker_pids(log_path)) == 2, "both workers should have answered"
+    stored = await ExportJob.get(organization_id=tenant.organization_id)
+    assert stored.status is JobStatus.COMPLETED
 
 
 # --- several processes start at once on a new database ---------------------------------------
