@@ -91,8 +91,9 @@ async def migration_lock(database_url: str) -> AsyncIterator[None]:
     Several `kundenstamm serve` or `migrate` processes may start at once on one database;
     the others wait here and then find the work done. PostgreSQL: a session advisory
     lock on a connection of its own (released also when the process dies). SQLite: an
-    exclusive flock on a file next to the database (the database file itself cannot
-    be locked from outside SQLite's own connection); the file stays, empty.
+    exclusive flock on a file next to the database, released by the kernel when the
+    process dies too (BEGIN EXCLUSIVE on the database would shut out the migration's own
+    connection); the file stays, empty.
     """
     config = expand_db_url(database_url)
     credentials = config["credentials"]
