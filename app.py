@@ -93,3 +93,8 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.settings = settings
     return app
+
+
+def create_app_from_env() -> Starlette:
+    """The app with settings from the environment: what each `kundenstamm serve` worker runs."""
+    return create_app(Settings.from_env())

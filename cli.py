@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
+import copy
 import json
 import logging
 import os
@@ -12,11 +12,11 @@ import secrets
 import sys
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import Tortoise
 
-from database import apply_migrations, tortoise_config
+from database import apply_migrations, migrate_to, migration_lock, tortoise_config
 from domain.api_keys import issue_key, revoke_key
 from domain.errors import DomainError
 from domain.organizations import (
@@ -28,6 +28,20 @@ from domain.users import create_user
 from models import Organization
 from models.enums import ApiKeyScope, UserRole
 from settings import Settings, SettingsError
+
+T = TypeVar("T")
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"
+# Each worker holds its own database connections (up to 5 on PostgreSQL): more than this
+# would only queue on the database, and a typo like 200 should not take the server down.
+MAX_WORKERS = 32
+
+
+def _worker_count(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"must be a whole number from 1 to {MAX_WORKERS}, not {value!r}"
+        )
+    return int(value)
 
 
 def _on_off(value: str) -> bool:
@@ -43,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="apply migrations, then serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_worker_count,
+        help=f"server processes, 1 to {MAX_WORKERS} (default: $WEB_CONCURRENCY, else 1)",
+    )
     commands.add_parser("migrate", help="apply pending database migrations")
 
     org = commands.add_parser("org", help="organizations").add_subparsers(
@@ -84,6 +103,10 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _with_database(settings: Settings, work: Callable[[], Awaitable[int]]) -> int:
     await apply_migrations(settings.database_url)
+    return await _connected(settings, work)
+
+
+async def _connected(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
     await Tortoise.init(config=tortoise_config(settings.database_url))
     try:
         return await work()
@@ -169,46 +192,89 @@ async def _user_create(args: argparse.Namespace) -> int:
 
 
 async def _prepare_serving(settings: Settings) -> None:
-    async def first_start() -> int:
-        key = await ensure_default_organization()
-        if key is not None:
-            print(
-                'Created the organization "Default". Its API key (write; shown only now):\n'
-                f"  {key.secret}\n"
-                'Paste it into GraphiQL\'s headers as {"Authorization": "Bearer <key>"}.',
-                flush=True,
-            )
-        return 0
+    # Several `serve` (or `migrate`) processes may start at once on a new database: one
+    # at a time migrates and, finding no organization, creates "Default"; the others
+    # find both done, so there is one "Default" and its key is printed once.
+    async with migration_lock(settings.database_url):
+        await migrate_to(settings.database_url)
+        key = await _connected(settings, ensure_default_organization)
+    if key is not None:
+        print(
+            'Created the organization "Default". Its API key (write; shown only now):\n'
+            f"  {key.secret}\n"
+            'Paste it into GraphiQL\'s headers as {"Authorization": "Bearer <key>"}.',
+            flush=True,
+        )
 
-    await _with_database(settings, first_start)
+
+def _workers(requested: int | None) -> int:
+    """--workers, else uvicorn's WEB_CONCURRENCY (checked the same way), else 1."""
+    if requested is not None:
+        return requested
+    value = os.environ.get("WEB_CONCURRENCY")
+    if value is None:
+        return 1
+    try:
+        return _worker_count(value)
+    except argparse.ArgumentTypeError as error:
+        raise SettingsError(f"WEB_CONCURRENCY {error}") from None
 
 
-def _serve(settings: Settings, host: str, port: int) -> int:
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging and ours; uvicorn applies it in each worker process too."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["formatters"]["kundenstamm"] = {"format": LOG_FORMAT}
+    config["handlers"]["kundenstamm"] = {
+        "class": "logging.StreamHandler",
+        "formatter": "kundenstamm",
+        "stream": "ext://sys.stderr",
+    }
+    config["root"] = {"handlers": ["kundenstamm"], "level": "INFO"}
+    # Which worker answered, when there are several.
+    config["formatters"]["access"]["fmt"] = (
+        '%(levelprefix)s [%(process)d] %(client_addr)s - "%(request_line)s" %(status_code)s'
+    )
+    return config
+
+
+def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
-
-    from app import create_app
 
     if "KUNDENSTAMM_PUBLIC_URL" not in os.environ:
         # Links handed out (export downloads) should point at where this server listens.
         shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 (compared, not bound)
         shown = f"[{shown}]" if ":" in shown else shown
-        settings = dataclasses.replace(settings, public_url=f"http://{shown}:{port}")
+        # Each worker reads its settings from the environment (app.create_app_from_env).
+        os.environ["KUNDENSTAMM_PUBLIC_URL"] = f"http://{shown}:{port}"
     asyncio.run(_prepare_serving(settings))
     print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # An import string, not an app object: uvicorn's worker processes import it each.
+    # The migrations ran above, once; the workers only serve.
+    uvicorn.run(
+        "app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        log_config=_log_config(),
+    )
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     try:
         settings = Settings.from_env()
+        workers = _workers(args.workers) if args.command == "serve" else 1
     except SettingsError as error:
         print(f"kundenstamm: {error}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        return _serve(settings, args.host, args.port)
+        return _serve(settings, args.host, args.port, workers)
     if args.command == "migrate":
         asyncio.run(apply_migrations(settings.database_url))
         print("Database is up to date.")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.migrations.api import migrate
@@ -69,4 +75,55 @@ async def migrate_to(database_url: str, target: str | None = None) -> None:
 
 async def apply_migrations(database_url: str) -> None:
     """Bring the database schema up to date with the committed migrations."""
-    await migrate_to(database_url)
+    async with migration_lock(database_url):
+        await migrate_to(database_url)
+
+
+# PostgreSQL's advisory locks keyed by two 32-bit numbers: a key space apart from the
+# 64-bit keys of idempotent requests (domain/idempotency), so the two never collide.
+MIGRATION_LOCK_KEYS = (0x4B53, 1)  # "KS", the migration
+
+
+@asynccontextmanager
+async def migration_lock(database_url: str) -> AsyncIterator[None]:
+    """Held while one process migrates (and sets up a new database): one at a time.
+
+    Several `kundenstamm serve` or `migrate` processes may start at once on one database;
+    the others wait here and then find the work done. PostgreSQL: a session advisory
+    lock on a connection of its own (released also when the process dies). SQLite: an
+    exclusive flock on a file next to the database, released by the kernel when the
+    process dies too (BEGIN EXCLUSIVE on the database would shut out the migration's own
+    connection); the file stays, empty.
+    """
+    config = expand_db_url(database_url)
+    credentials = config["credentials"]
+    if not database_url.startswith("sqlite://"):
+        connection = await asyncpg.connect(
+            host=credentials.get("host"),
+            port=credentials.get("port"),
+            user=credentials.get("user"),
+            password=credentials.get("password"),
+            database=credentials.get("database"),
+            ssl=credentials.get("ssl"),
+        )
+        try:
+            await connection.execute("SELECT pg_advisory_lock($1, $2)", *MIGRATION_LOCK_KEYS)
+            yield
+        finally:
+            await connection.close()  # ends the session, and with it the lock
+        return
+    path = credentials["file_path"]
+    if path == ":memory:":
+        yield  # a database of this process alone
+        return
+    descriptor = os.open(f"{path}.migration-lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                await asyncio.sleep(0.05)  # polled: a blocking wait could not be cancelled
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock

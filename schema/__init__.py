@@ -29,6 +29,7 @@ from resolvers import (
 from schema.idempotency import IdempotentExecution
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
+from schema.operations import OperationChoice
 from schema.payloads import (
     AddressPayload,
     CustomerDeletePayload,
@@ -177,6 +178,8 @@ def build_schema(
         lambda: AddValidationRules(limit_rules),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         ParserCache,
+        # Which operation runs is settled before anything looks at it (GetOperation).
+        OperationChoice,
         BoundedValidation,
         # After validation: only documents that could run are priced and charged.
         lambda: QueryCost(limits=limits, breaker=breaker),

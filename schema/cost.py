@@ -38,6 +38,8 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import DocumentNode
 
+from schema.operations import OperationNotChosen, chosen_operation
+
 OBJECT_COST = 1
 MUTATION_COST = 10
 CONNECTION_COST = 2
@@ -208,17 +210,10 @@ def query_cost(
     pages: PagePricing,
 ) -> int:
     """The price of the operation that would run; 0 if there is none to run."""
-    operations = [
-        definition
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode)
-        and (
-            operation_name is None or (definition.name and definition.name.value == operation_name)
-        )
-    ]
-    if len(operations) != 1:
-        return 0
-    operation = operations[0]
+    try:
+        operation = chosen_operation(document, operation_name)
+    except OperationNotChosen:
+        return 0  # refused before pricing (schema.operations); nothing runs
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0

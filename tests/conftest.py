@@ -82,6 +82,17 @@ async def database_url(migrated_template: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
+    """A database without any table, not even the migrations' own."""
+    if POSTGRES_URL:
+        url = POSTGRES_URL.rsplit("/", 1)[0] + "/kundenstamm_migrations_test"
+        await recreate_postgres_database(url)
+        yield url
+    else:
+        yield f"sqlite://{tmp_path / 'empty.sqlite3'}"
+
+
+@pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=database_url,

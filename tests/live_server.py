@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -28,17 +29,30 @@ def free_port() -> int:
 
 
 async def start_server(
-    database_url: str, port: int, extra_env: Mapping[str, str] | None = None
+    database_url: str,
+    port: int,
+    extra_env: Mapping[str, str] | None = None,
+    *,
+    workers: int | None = 1,
+    log: IO[bytes] | None = None,
+    printed: bool = True,
 ) -> asyncio.subprocess.Process:
+    """`kundenstamm serve --workers workers` (None: as WEB_CONCURRENCY says).
+
+    Its log (stderr) goes into `log`. What it prints (a first start's key, the access log)
+    stays readable on `process.stdout` if `printed`, else it goes with the log.
+    """
+    log_to = log if log is not None else asyncio.subprocess.DEVNULL
     return await asyncio.create_subprocess_exec(
         *kundenstamm_command(),
         "serve",
         "--port",
         str(port),
+        *(["--workers", str(workers)] if workers is not None else []),
         cwd=ROOT,
         env={**os.environ, "KUNDENSTAMM_DATABASE_URL": database_url, **(extra_env or {})},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE if printed else log_to,
+        stderr=log_to,
     )
 
 
@@ -62,17 +76,27 @@ async def stop_server(process: asyncio.subprocess.Process) -> None:
 
 @asynccontextmanager
 async def live_servers(
-    database_url: str, count: int, extra_env: Mapping[str, str] | None = None
+    database_url: str,
+    count: int,
+    extra_env: Mapping[str, str] | None = None,
+    *,
+    workers: int = 1,
+    log: IO[bytes] | None = None,
 ) -> AsyncIterator[list[str]]:
-    """`count` server processes on one database; yields their base URLs.
+    """`count` servers (`serve --workers workers`) on one database; yields their base URLs.
 
-    `extra_env`: more KUNDENSTAMM_* settings for the servers (limits, say).
+    `extra_env`: more KUNDENSTAMM_* settings for the servers (limits, say); `log`: a file
+    for what they log and print (a pipe nobody reads would fill up and stall them).
     """
     ports = [free_port() for _ in range(count)]
     processes: list[asyncio.subprocess.Process] = []
     try:
         for port in ports:
-            processes.append(await start_server(database_url, port, extra_env))
+            processes.append(
+                await start_server(
+                    database_url, port, extra_env, workers=workers, log=log, printed=False
+                )
+            )
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         await asyncio.gather(*(wait_until_up(url) for url in urls))
         yield urls

@@ -658,7 +658,7 @@ async def test_twin_running_in_another_process_gets_409_until_it_finishes(
 
 # --- what the first review of this found ---------------------------------------------------
 
-# Two operations and no operationName: Strawberry runs the first, a mutation.
+# Two operations: a request must name the one to run (GraphQL's GetOperation).
 CREATE_AND_LIST = CREATE.replace("mutation Create", "mutation CreateFirst") + CUSTOMERS
 
 LOGIN_IN_A_FRAGMENT = """
@@ -673,16 +673,28 @@ mutation PasswordChange($input: PasswordChangeInput!) {
 """
 
 
-async def test_the_first_of_several_operations_is_covered_when_no_name_is_given(
+async def test_several_operations_without_a_name_are_refused_and_the_named_one_is_covered(
     tenant: Tenant,
 ) -> None:
     # given
     http = tenant.api.http
-    first = await send(http, CREATE_AND_LIST, COMPANY, key=tenant.key, idempotency_key="both-1")
+    refused = await send(http, CREATE_AND_LIST, COMPANY, key=tenant.key, idempotency_key="both-1")
+    named = {"query": CREATE_AND_LIST, "variables": COMPANY, "operationName": "CreateFirst"}
+    first = await http.post("/graphql", json=named, headers=_headers(tenant.key, "both-1"))
     customer_id = created_customer_id(first)
     # when
-    retry = await send(http, CREATE_AND_LIST, COMPANY, key=tenant.key, idempotency_key="both-1")
+    retry = await http.post("/graphql", json=named, headers=_headers(tenant.key, "both-1"))
     # then
+    assert refused.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": "Must provide operation name if query contains multiple operations.",
+                "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
+            }
+        ],
+    }
+    assert not replayed(first)
     assert replayed(retry)
     assert retry.json() == first.json()
     assert await customer_ids(tenant.organization_id) == [decode_id(customer_id, "Customer")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +13,10 @@ from tortoise.migrations.api import migrate
 
 from database import apply_migrations, migrate_to, tortoise_config
 from models import Address, Customer, Organization
-from tests.conftest import POSTGRES_URL, recreate_postgres_database
 
 MIGRATIONS = sorted(
     path.stem for path in (Path(__file__).resolve().parent.parent / "migrations").glob("0*.py")
 )
-
-
-@pytest.fixture
-async def empty_database(tmp_path: Path) -> AsyncIterator[str]:
-    if POSTGRES_URL:
-        url = POSTGRES_URL.rsplit("/", 1)[0] + "/kundenstamm_migrations_test"
-        await recreate_postgres_database(url)
-        yield url
-    else:
-        yield f"sqlite://{tmp_path / 'upgrade.sqlite3'}"
 
 
 async def test_each_migration_applies_to_a_database_with_data(empty_database: str) -> None:

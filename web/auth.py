@@ -15,6 +15,7 @@ from domain.api_keys import find_active_key
 from domain.principal import Actor, Principal
 from domain.users import SESSION_PREFIX, find_active_session
 from models.enums import ActorType
+from schema.operations import OperationNotChosen, chosen_operation
 
 ANONYMOUS_FIELDS = frozenset({"login", "__typename"})
 # All a user with a one-time password may do until it is replaced.
@@ -53,16 +54,26 @@ async def authenticate(connection: HTTPConnection) -> Principal | None:
 
 
 def asks_only_for(body: bytes, fields: frozenset[str], *, mutation_only: bool) -> bool:
-    """Whether a GraphQL request body selects nothing but `fields` at its root."""
+    """Whether the operation a GraphQL request body runs selects nothing but `fields`.
+
+    A document whose operation cannot be chosen (several and no operationName, or a name
+    it does not have) runs nothing at all, so it passes: the schema refuses it as a
+    request error before anything runs, as for every caller.
+    """
     try:
         payload = json.loads(body)
         document = parse(payload["query"], no_location=True, max_tokens=2000)
-    except (ValueError, TypeError, KeyError, RecursionError, GraphQLError):
+        name = payload.get("operationName")
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError, GraphQLError):
         return False
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) != 1 or len(document.definitions) != 1:
-        return False
-    operation = operations[0]
+    if not isinstance(name, str | None) or not all(
+        isinstance(definition, OperationDefinitionNode) for definition in document.definitions
+    ):
+        return False  # a malformed name; fragments, which these few fields never need
+    try:
+        operation = chosen_operation(document, name)
+    except OperationNotChosen:
+        return True
     if mutation_only and operation.operation is not OperationType.MUTATION:
         return False
     return all(

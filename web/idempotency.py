@@ -12,7 +12,6 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     parse,
@@ -23,6 +22,7 @@ from strawberry.http import GraphQLRequestData
 
 from domain.idempotency import fingerprint, valid_key
 from domain.principal import Principal
+from schema.operations import chosen_operation
 
 HEADER = "idempotency-key"
 
@@ -88,11 +88,16 @@ def _root_fields(
 
 
 def operation_of(request_data: GraphQLRequestData, max_tokens: int) -> Operation | None:
-    """The operation Strawberry will run: the named one, else the document's first."""
+    """The operation the request will run; None when it will run none.
+
+    A document that does not parse, or whose operation cannot be chosen (several and no
+    operationName, or an unknown name), is refused by the schema before anything runs.
+    """
     if not isinstance(request_data.query, str):
         return None
     try:
         document = parse(request_data.query, no_location=True, max_tokens=max_tokens)
+        chosen = chosen_operation(document, request_data.operation_name)
     except GraphQLError:
         return None  # reported by the normal path
     fragments = {
@@ -100,14 +105,8 @@ def operation_of(request_data: GraphQLRequestData, max_tokens: int) -> Operation
         for definition in document.definitions
         if isinstance(definition, FragmentDefinitionNode)
     }
-    name = request_data.operation_name
-    for definition in document.definitions:
-        if isinstance(definition, OperationDefinitionNode) and (
-            name is None or (definition.name is not None and definition.name.value == name)
-        ):
-            fields = _root_fields(definition.selection_set, fragments, set())
-            return Operation(definition.operation, frozenset(fields))
-    return None
+    fields = _root_fields(chosen.selection_set, fragments, set())
+    return Operation(chosen.operation, frozenset(fields))
 
 
 def is_mutation(operation: Operation | None) -> bool:
