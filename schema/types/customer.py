@@ -2,20 +2,39 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated, Self
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Self, TypeVar
 
 import strawberry
 
-from domain.customer_addresses import default_address, invoice_address
 from models import Customer as CustomerRow
 from resolvers.context import Info
 from schema.enums import CustomerStatus, CustomerType, Language, PaymentMethodType, UserErrorCode
 from schema.node import Node, encode_id
-from schema.types.address import Address
+from schema.types.address import Address, CustomerAddresses
 from schema.types.customer_event import CustomerEvent
 
 if TYPE_CHECKING:
     from schema.types.billing import Subscription
+
+
+T = TypeVar("T")
+
+
+def _default(addresses: CustomerAddresses) -> Address:
+    return addresses.default
+
+
+def _invoice(addresses: CustomerAddresses) -> Address:
+    return addresses.invoice
+
+
+def _differing_invoice(addresses: CustomerAddresses) -> Address | None:
+    return addresses.differing_invoice
+
+
+def _all(addresses: CustomerAddresses) -> list[Address]:
+    return addresses.all
 
 
 @strawberry.type
@@ -73,9 +92,10 @@ class Customer(Node):
     pk: strawberry.Private[uuid.UUID]
     debtor_number: strawberry.Private[str | None]
     payment_method: strawberry.Private[PaymentMethodType | None]
+    known_addresses: strawberry.Private[CustomerAddresses | None] = None
 
     @classmethod
-    def from_model(cls, row: CustomerRow) -> Self:
+    def from_model(cls, row: CustomerRow, addresses: CustomerAddresses | None = None) -> Self:
         return cls(
             id=encode_id("Customer", row.id),
             customer_number=row.customer_number,
@@ -105,6 +125,7 @@ class Customer(Node):
                 if row.default_payment_method is not None
                 else None
             ),
+            known_addresses=addresses,
         )
 
     @strawberry.field(
@@ -115,38 +136,48 @@ class Customer(Node):
     def invoice_email(self) -> str | None:
         return self.differing_invoice_email or self.email
 
+    # The address fields answer at once when the page read the addresses ahead
+    # (`known_addresses`): no awaitable per node. Elsewhere (node, customer, payloads)
+    # they go through the DataLoader.
     @strawberry.field(
         description=(
             "Standard-Kundenadresse (Empfängeradresse). "
             "Always present: created empty when none was given."
-        )
+        ),
+        graphql_type=Address,
     )
-    async def default_address(self, info: Info) -> Address:
-        addresses = await info.context.loaders.addresses_by_customer.load(self.pk)
-        return Address.from_model(default_address(addresses))
+    def default_address(self, info: Info) -> Address | Awaitable[Address]:
+        return self._addresses(info, _default)
 
     @strawberry.field(
         description=(
             "Standard-Rechnungsadresse: the default INVOICE address, "
             "or defaultAddress when there is none."
-        )
+        ),
+        graphql_type=Address,
     )
-    async def invoice_address(self, info: Info) -> Address:
-        addresses = await info.context.loaders.addresses_by_customer.load(self.pk)
-        return Address.from_model(invoice_address(addresses))
+    def invoice_address(self, info: Info) -> Address | Awaitable[Address]:
+        return self._addresses(info, _invoice)
 
     @strawberry.field(
-        description="The differing billing address (default INVOICE address), if any."
+        description="The differing billing address (default INVOICE address), if any.",
+        graphql_type=Address | None,
     )
-    async def differing_invoice_address(self, info: Info) -> Address | None:
-        addresses = await info.context.loaders.addresses_by_customer.load(self.pk)
-        chosen = invoice_address(addresses)
-        return Address.from_model(chosen) if chosen is not default_address(addresses) else None
+    def differing_invoice_address(self, info: Info) -> Address | Awaitable[Address | None] | None:
+        return self._addresses(info, _differing_invoice)
 
-    @strawberry.field
-    async def addresses(self, info: Info) -> list[Address]:
+    @strawberry.field(graphql_type=list[Address])
+    def addresses(self, info: Info) -> list[Address] | Awaitable[list[Address]]:
+        return self._addresses(info, _all)
+
+    def _addresses(self, info: Info, pick: Callable[[CustomerAddresses], T]) -> T | Awaitable[T]:
+        if self.known_addresses is not None:
+            return pick(self.known_addresses)
+        return self._load_addresses(info, pick)
+
+    async def _load_addresses(self, info: Info, pick: Callable[[CustomerAddresses], T]) -> T:
         rows = await info.context.loaders.addresses_by_customer.load(self.pk)
-        return [Address.from_model(row) for row in rows]
+        return pick(CustomerAddresses.from_models(rows))
 
     @strawberry.field(description="Null when the organization has not enabled the DATEV add-on.")
     def datev(self, info: Info) -> DatevInfo | None:
