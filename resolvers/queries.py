@@ -111,7 +111,7 @@ async def customers(
     addresses = None
     if page.customers and ADDRESS_FIELDS & selected_below(info.selected_fields, ("edges", "node")):
         addresses = await addresses_of_customers(
-            info.context.principal.organization_id, [row.id for row in page.customers]
+            info.context.principal.organization_id, [row["id"] for row in page.customers]
         )
     return CustomerConnection.from_page(page, matching, addresses)
 

@@ -31,11 +31,11 @@ class CustomerConnection:
             edges=[
                 CustomerEdge(
                     cursor=cursor,
-                    node=Customer.from_model(
+                    node=Customer.from_values(
                         row,
                         None
                         if addresses is None
-                        else CustomerAddresses.from_values(addresses.get(row.id, [])),
+                        else CustomerAddresses.from_values(addresses.get(row["id"], [])),
                     ),
                 )
                 for row, cursor in zip(page.customers, page.cursors, strict=True)
