@@ -48,7 +48,7 @@ async def node(info: Info, id: strawberry.ID) -> Node | None:
     loaders = info.context.loaders
     if type_name == "Customer":
         customer = await loaders.customer_by_id.load(pk)
-        return Customer.from_model(customer) if customer else None
+        return Customer.from_model(customer, info.context) if customer else None
     if type_name == "Address":
         address = await loaders.address_by_id.load(pk)
         return Address.from_model(address) if address else None
@@ -74,7 +74,7 @@ async def customer(info: Info, id: strawberry.ID) -> Customer | None:
     if pk is None:
         return None
     row = await info.context.loaders.customer_by_id.load(pk)
-    return Customer.from_model(row) if row else None
+    return Customer.from_model(row, info.context) if row else None
 
 
 async def customers(
@@ -113,7 +113,7 @@ async def customers(
         addresses = await addresses_of_customers(
             info.context.principal.organization_id, [row["id"] for row in page.customers]
         )
-    return CustomerConnection.from_page(page, matching, addresses)
+    return CustomerConnection.from_page(page, matching, info.context, addresses)
 
 
 async def organization(info: Info) -> Organization:

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Annotated, Self, TypeVar
+from collections.abc import Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Self, TypeVar
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from domain.customer_listing import CustomerValues, values_of
+from models import Address as AddressRow
 from models import Customer as CustomerRow
-from resolvers.context import Info
+from resolvers.context import Context, Info
 from schema.enums import CustomerStatus, CustomerType, Language, PaymentMethodType, UserErrorCode
 from schema.node import Node, encode_id
 from schema.types.address import Address, CustomerAddresses
@@ -36,6 +38,30 @@ def _differing_invoice(addresses: CustomerAddresses) -> Address | None:
 
 def _all(addresses: CustomerAddresses) -> list[Address]:
     return addresses.all
+
+
+def _loading(
+    loader: DataLoader[uuid.UUID, list[AddressRow]],
+    pk: uuid.UUID,
+    pick: Callable[[CustomerAddresses], T],
+) -> Callable[[], Awaitable[T]]:
+    async def load() -> T:
+        return pick(CustomerAddresses.from_models(await loader.load(pk)))
+
+    return load
+
+
+class Later(Generic[T]):
+    """A value loaded only when awaited: GraphQL execution awaits it if the field is asked
+    for. Unlike a coroutine, one that is never awaited costs nothing and warns of nothing."""
+
+    __slots__ = ("_load",)
+
+    def __init__(self, load: Callable[[], Awaitable[T]]) -> None:
+        self._load = load
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self._load().__await__()
 
 
 @strawberry.type
@@ -90,27 +116,69 @@ class Customer(Node):
     created_at: dt.datetime
     updated_at: dt.datetime
     archived_at: dt.datetime | None
-    # Computed once when the row is read: a plain field costs the page less than a resolver.
+    # The fields below are computed when the row is read, not resolved per node: plain
+    # fields cost a page much less than resolvers. The address fields hold the addresses
+    # a page read ahead, or else values that load them through the DataLoader when (and
+    # only if) the query asks for them.
     invoice_email: str | None = strawberry.field(
         description=(
             "Rechnungs-E-Mail-Adresse; falls back to email when no differing billing e-mail is set."
         )
     )
+    default_address: Address | Awaitable[Address] = strawberry.field(
+        description=(
+            "Standard-Kundenadresse (Empfängeradresse). "
+            "Always present: created empty when none was given."
+        ),
+        graphql_type=Address,
+    )
+    invoice_address: Address | Awaitable[Address] = strawberry.field(
+        description=(
+            "Standard-Rechnungsadresse: the default INVOICE address, "
+            "or defaultAddress when there is none."
+        ),
+        graphql_type=Address,
+    )
+    differing_invoice_address: Address | Awaitable[Address | None] | None = strawberry.field(
+        description="The differing billing address (default INVOICE address), if any.",
+        graphql_type=Address | None,
+    )
+    addresses: list[Address] | Awaitable[list[Address]] = strawberry.field(
+        graphql_type=list[Address]
+    )
+    datev: DatevInfo | None = strawberry.field(
+        description="Null when the organization has not enabled the DATEV add-on."
+    )
     pk: strawberry.Private[uuid.UUID]
-    debtor_number: strawberry.Private[str | None]
     payment_method: strawberry.Private[PaymentMethodType | None]
-    known_addresses: strawberry.Private[CustomerAddresses | None] = None
 
     @classmethod
-    def from_model(cls, row: CustomerRow) -> Self:
-        return cls.from_values(values_of(row))
+    def from_model(cls, row: CustomerRow, context: Context) -> Self:
+        return cls.from_values(values_of(row), context)
 
     @classmethod
-    def from_values(cls, row: CustomerValues, addresses: CustomerAddresses | None = None) -> Self:
+    def from_values(
+        cls, row: CustomerValues, context: Context, addresses: CustomerAddresses | None = None
+    ) -> Self:
         """`addresses`: the customer's addresses, when a page read them ahead."""
         payment_method = row["default_payment_method"]
+        pk = row["id"]
+        if addresses is None:
+            loader = context.loaders.addresses_by_customer
+            default: Address | Awaitable[Address] = Later(_loading(loader, pk, _default))
+            invoice: Address | Awaitable[Address] = Later(_loading(loader, pk, _invoice))
+            differing: Address | Awaitable[Address | None] | None = Later(
+                _loading(loader, pk, _differing_invoice)
+            )
+            every: list[Address] | Awaitable[list[Address]] = Later(_loading(loader, pk, _all))
+        else:
+            default = _default(addresses)
+            invoice = _invoice(addresses)
+            differing = _differing_invoice(addresses)
+            every = addresses.all
+        datev_enabled = context.principal.organization.datev_enabled
         return cls(
-            id=encode_id("Customer", row["id"]),
+            id=encode_id("Customer", pk),
             customer_number=row["customer_number"],
             type=CustomerType(row["type"].value),
             status=CustomerStatus(row["status"].value),
@@ -132,62 +200,16 @@ class Customer(Node):
             updated_at=row["updated_at"],
             archived_at=row["archived_at"],
             invoice_email=row["invoice_email"] or row["email"],
-            pk=row["id"],
-            debtor_number=row["datev_debtor_number"],
+            default_address=default,
+            invoice_address=invoice,
+            differing_invoice_address=differing,
+            addresses=every,
+            datev=DatevInfo(debtor_number=row["datev_debtor_number"]) if datev_enabled else None,
+            pk=pk,
             payment_method=(
                 None if payment_method is None else PaymentMethodType(payment_method.value)
             ),
-            known_addresses=addresses,
         )
-
-    # The address fields answer at once when the page read the addresses ahead
-    # (`known_addresses`): no awaitable per node. Elsewhere (node, customer, payloads)
-    # they go through the DataLoader.
-    @strawberry.field(
-        description=(
-            "Standard-Kundenadresse (Empfängeradresse). "
-            "Always present: created empty when none was given."
-        ),
-        graphql_type=Address,
-    )
-    def default_address(self, info: Info) -> Address | Awaitable[Address]:
-        return self._addresses(info, _default)
-
-    @strawberry.field(
-        description=(
-            "Standard-Rechnungsadresse: the default INVOICE address, "
-            "or defaultAddress when there is none."
-        ),
-        graphql_type=Address,
-    )
-    def invoice_address(self, info: Info) -> Address | Awaitable[Address]:
-        return self._addresses(info, _invoice)
-
-    @strawberry.field(
-        description="The differing billing address (default INVOICE address), if any.",
-        graphql_type=Address | None,
-    )
-    def differing_invoice_address(self, info: Info) -> Address | Awaitable[Address | None] | None:
-        return self._addresses(info, _differing_invoice)
-
-    @strawberry.field(graphql_type=list[Address])
-    def addresses(self, info: Info) -> list[Address] | Awaitable[list[Address]]:
-        return self._addresses(info, _all)
-
-    def _addresses(self, info: Info, pick: Callable[[CustomerAddresses], T]) -> T | Awaitable[T]:
-        if self.known_addresses is not None:
-            return pick(self.known_addresses)
-        return self._load_addresses(info, pick)
-
-    async def _load_addresses(self, info: Info, pick: Callable[[CustomerAddresses], T]) -> T:
-        rows = await info.context.loaders.addresses_by_customer.load(self.pk)
-        return pick(CustomerAddresses.from_models(rows))
-
-    @strawberry.field(description="Null when the organization has not enabled the DATEV add-on.")
-    def datev(self, info: Info) -> DatevInfo | None:
-        if not info.context.principal.organization.datev_enabled:
-            return None
-        return DatevInfo(debtor_number=self.debtor_number)
 
     @strawberry.field
     def default_payment_method(self) -> PaymentMethod | None:

@@ -9,6 +9,7 @@ from tortoise.queryset import QuerySet
 from domain.customer_addresses import AddressValues
 from domain.customer_listing import Page
 from models import Customer as CustomerRow
+from resolvers.context import Context
 from schema.types.address import CustomerAddresses
 from schema.types.customer import Customer, CustomerEdge, PageInfo
 
@@ -24,6 +25,7 @@ class CustomerConnection:
         cls,
         page: Page,
         matching: QuerySet[CustomerRow],
+        context: Context,
         addresses: Mapping[uuid.UUID, list[AddressValues]] | None = None,
     ) -> CustomerConnection:
         """`addresses`: the page's addresses when they were read ahead, by customer."""
@@ -33,6 +35,7 @@ class CustomerConnection:
                     cursor=cursor,
                     node=Customer.from_values(
                         row,
+                        context,
                         None
                         if addresses is None
                         else CustomerAddresses.from_values(addresses.get(row["id"], [])),
