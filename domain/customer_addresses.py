@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TypedDict, cast
 
 from models import Address
 from models.enums import AddressType
@@ -25,17 +28,72 @@ class MissingDefaultAddress(LookupError):
     """Every customer has a DEFAULT address; its absence is a bug, not a user error."""
 
 
+class AddressValues(TypedDict):
+    """An address row as plain values: a page reads these, not model instances (cheaper)."""
+
+    id: uuid.UUID
+    customer_id: uuid.UUID
+    type: AddressType
+    is_default: bool
+    company_name: str | None
+    first_name: str | None
+    last_name: str | None
+    addition: str | None
+    street: str | None
+    house_number: str | None
+    zip: str | None
+    city: str | None
+    country_code: str | None
+    email: str | None
+
+
+ADDRESS_VALUES = tuple(AddressValues.__annotations__)
+
+
+def address_roles(kinds: Iterable[tuple[AddressType, bool]]) -> tuple[int | None, int | None]:
+    """Positions of the default address and of the default INVOICE address, if any.
+
+    `kinds` are (type, is_default) of a customer's addresses in their order; one rule for
+    model instances and plain values alike.
+    """
+    default = invoice = None
+    for position, (kind, is_default) in enumerate(kinds):
+        if not is_default:
+            continue
+        if kind is AddressType.DEFAULT and default is None:
+            default = position
+        elif kind is AddressType.INVOICE and invoice is None:
+            invoice = position
+    return default, invoice
+
+
 def default_address(addresses: Sequence[Address]) -> Address:
     """Standard-Kundenadresse (Empfängeradresse)."""
-    for address in addresses:
-        if address.type is AddressType.DEFAULT and address.is_default:
-            return address
-    raise MissingDefaultAddress
+    default, _ = address_roles((address.type, address.is_default) for address in addresses)
+    if default is None:
+        raise MissingDefaultAddress
+    return addresses[default]
 
 
 def invoice_address(addresses: Sequence[Address]) -> Address:
     """Standard-Rechnungsadresse: the default INVOICE address, else the default address."""
-    for address in addresses:
-        if address.type is AddressType.INVOICE and address.is_default:
-            return address
-    return default_address(addresses)
+    default, invoice = address_roles((address.type, address.is_default) for address in addresses)
+    chosen = default if invoice is None else invoice
+    if chosen is None:
+        raise MissingDefaultAddress
+    return addresses[chosen]
+
+
+async def addresses_of_customers(
+    organization_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[AddressValues]]:
+    """The addresses of several customers in one query, each customer's oldest first."""
+    grouped: dict[uuid.UUID, list[AddressValues]] = defaultdict(list)
+    rows = (
+        await Address.filter(organization_id=organization_id, customer_id__in=customer_ids)
+        .order_by("created_at", "id")
+        .values(*ADDRESS_VALUES)
+    )
+    for row in cast(list[AddressValues], rows):
+        grouped[row["customer_id"]].append(row)
+    return grouped

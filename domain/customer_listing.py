@@ -14,14 +14,14 @@ import json
 import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from domain.validation import has_control_characters
 from models import Customer
-from models.enums import CustomerStatus, CustomerType
+from models.enums import CustomerStatus, CustomerType, Language, PaymentMethodType
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 50
@@ -59,9 +59,44 @@ class Window:
     before: str | None = None
 
 
+class CustomerValues(TypedDict):
+    """A customer row as plain values: a page reads these, not model instances (cheaper)."""
+
+    id: uuid.UUID
+    customer_number: str
+    type: CustomerType
+    status: CustomerStatus
+    display_name: str
+    company_name: str | None
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    invoice_email: str | None
+    phone: str | None
+    language: Language
+    currency_code: str
+    vat_id: str | None
+    commercial_register_court: str | None
+    commercial_register_number: str | None
+    external_id: str | None
+    datev_debtor_number: str | None
+    default_payment_method: PaymentMethodType | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    archived_at: dt.datetime | None
+
+
+CUSTOMER_VALUES = tuple(CustomerValues.__annotations__)
+
+
+def values_of(customer: Customer) -> CustomerValues:
+    return cast(CustomerValues, {name: getattr(customer, name) for name in CUSTOMER_VALUES})
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
-    customers: list[Customer]
+    customers: list[CustomerValues]
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool
@@ -91,10 +126,10 @@ def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> Que
     return query
 
 
-def encode_cursor(customer: Customer, sort: SortField) -> str:
-    value = getattr(customer, sort.value)
+def encode_cursor(customer: CustomerValues, sort: SortField) -> str:
+    value = customer[sort.value]
     raw = json.dumps(
-        [value.isoformat() if isinstance(value, dt.datetime) else value, str(customer.id)]
+        [value.isoformat() if isinstance(value, dt.datetime) else value, str(customer["id"])]
     )
     return base64.urlsafe_b64encode(raw.encode()).decode()
 
@@ -153,7 +188,10 @@ async def fetch_page(
         page_query = page_query.filter(_beyond(cursor_from, sort, direction))
     if cursor_to is not None:
         page_query = page_query.filter(_beyond(cursor_to, sort, not direction))
-    rows = await _ordered(page_query, sort, direction).limit(size + 1)
+    rows = cast(
+        list[CustomerValues],
+        await _ordered(page_query, sort, direction).limit(size + 1).values(*CUSTOMER_VALUES),
+    )
     has_more = len(rows) > size
     rows = rows[:size]
     has_before = False

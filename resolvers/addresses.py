@@ -19,7 +19,9 @@ from schema.types.customer import Customer
 
 async def _payload(info: Info, row: AddressRow) -> AddressPayload:
     customer = await get_customer(info.context.principal.organization_id, row.customer_id)
-    return AddressPayload(address=Address.from_model(row), customer=Customer.from_model(customer))
+    return AddressPayload(
+        address=Address.from_model(row), customer=Customer.from_model(customer, info.context)
+    )
 
 
 @refusals_as(AddressPayload)

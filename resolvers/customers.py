@@ -66,7 +66,7 @@ async def customer_create(info: Info, input: CustomerCreateInput) -> CustomerPay
         draft=draft,
         actor=info.context.principal.actor,
     )
-    return CustomerPayload(customer=Customer.from_model(row))
+    return CustomerPayload(customer=Customer.from_model(row, info.context))
 
 
 @refusals_as(CustomerPayload)
@@ -82,7 +82,7 @@ async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPay
         expected_version=value_of(input.expected_version),
         datev=datev_fields(value_of(input.datev)),
     )
-    return CustomerPayload(customer=Customer.from_model(row))
+    return CustomerPayload(customer=Customer.from_model(row, info.context))
 
 
 @refusals_as(CustomerPayload)
@@ -93,7 +93,7 @@ async def customer_archive(info: Info, input: CustomerIdInput) -> CustomerPayloa
         customer_id=require_id(input.id, "Customer"),
         actor=info.context.principal.actor,
     )
-    return CustomerPayload(customer=Customer.from_model(row))
+    return CustomerPayload(customer=Customer.from_model(row, info.context))
 
 
 @refusals_as(CustomerPayload)
@@ -104,7 +104,7 @@ async def customer_restore(info: Info, input: CustomerIdInput) -> CustomerPayloa
         customer_id=require_id(input.id, "Customer"),
         actor=info.context.principal.actor,
     )
-    return CustomerPayload(customer=Customer.from_model(row))
+    return CustomerPayload(customer=Customer.from_model(row, info.context))
 
 
 @refusals_as(CustomerDeletePayload)

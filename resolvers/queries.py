@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from domain.customer_addresses import addresses_of_customers
 from domain.customer_listing import (
     CustomerFilter as ListFilter,
 )
@@ -25,6 +26,7 @@ from resolvers.errors import ClientError
 from resolvers.exports import export_job
 from resolvers.imports import import_job
 from resolvers.inputs import value_of
+from resolvers.lookahead import selected_below
 from schema.inputs import CustomerFilter, CustomerSort
 from schema.node import Node, decode_any_id, decode_id
 from schema.types.address import Address
@@ -32,6 +34,11 @@ from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.customer_connection import CustomerConnection
 from schema.types.organization import Organization
+
+# Node fields answered from the customers' addresses, read ahead for the whole page.
+ADDRESS_FIELDS = frozenset(
+    {"defaultAddress", "invoiceAddress", "differingInvoiceAddress", "addresses"}
+)
 
 
 async def node(info: Info, id: strawberry.ID) -> Node | None:
@@ -42,7 +49,7 @@ async def node(info: Info, id: strawberry.ID) -> Node | None:
     loaders = info.context.loaders
     if type_name == "Customer":
         customer = await loaders.customer_by_id.load(pk)
-        return Customer.from_model(customer) if customer else None
+        return Customer.from_model(customer, info.context) if customer else None
     if type_name == "Address":
         address = await loaders.address_by_id.load(pk)
         return Address.from_model(address) if address else None
@@ -70,7 +77,7 @@ async def customer(info: Info, id: strawberry.ID) -> Customer | None:
     if pk is None:
         return None
     row = await info.context.loaders.customer_by_id.load(pk)
-    return Customer.from_model(row) if row else None
+    return Customer.from_model(row, info.context) if row else None
 
 
 async def customers(
@@ -104,7 +111,12 @@ async def customers(
         )
     except PaginationError as error:
         raise ClientError(str(error)) from None
-    return CustomerConnection.from_page(page, matching)
+    addresses = None
+    if page.customers and ADDRESS_FIELDS & selected_below(info.selected_fields, ("edges", "node")):
+        addresses = await addresses_of_customers(
+            info.context.principal.organization_id, [row["id"] for row in page.customers]
+        )
+    return CustomerConnection.from_page(page, matching, info.context, addresses)
 
 
 async def organization(info: Info) -> Organization:

@@ -7,6 +7,7 @@ import logging
 import uuid
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
@@ -362,6 +363,17 @@ class GraphQLApp(GraphQL[Context, None]):
                     "(multipart/form-data for file uploads).",
                 )
         return await super().parse_http_body(request)
+
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson: a tenth of the stdlib's time for a page. Same JSON, UTF-8 instead of
+        # \u escapes; by the time data gets here, Strawberry has made every value
+        # (datetimes included) a string, number, bool or null.
+        try:
+            return orjson.dumps(data)
+        except orjson.JSONEncodeError:
+            # What orjson refuses and the stdlib writes (a lone surrogate in an echoed
+            # message, an integer beyond 64 bits): answered as before, not as a 500.
+            return super().encode_json(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         try:

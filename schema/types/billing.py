@@ -28,7 +28,7 @@ async def _customer(info: Info, pk: uuid.UUID) -> Customer:
     row = await info.context.loaders.customer_by_id.load(pk)
     if row is None:
         raise MissingRecord(pk)
-    return Customer.from_model(row)
+    return Customer.from_model(row, info.context)
 
 
 @strawberry.type

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import uuid
+from collections.abc import Mapping
+
 import strawberry
 from tortoise.queryset import QuerySet
 
+from domain.customer_addresses import AddressValues
 from domain.customer_listing import Page
 from models import Customer as CustomerRow
+from resolvers.context import Context
+from schema.types.address import CustomerAddresses
 from schema.types.customer import Customer, CustomerEdge, PageInfo
 
 
@@ -15,10 +21,26 @@ class CustomerConnection:
     matching: strawberry.Private[QuerySet[CustomerRow]]
 
     @classmethod
-    def from_page(cls, page: Page, matching: QuerySet[CustomerRow]) -> CustomerConnection:
+    def from_page(
+        cls,
+        page: Page,
+        matching: QuerySet[CustomerRow],
+        context: Context,
+        addresses: Mapping[uuid.UUID, list[AddressValues]] | None = None,
+    ) -> CustomerConnection:
+        """`addresses`: the page's addresses when they were read ahead, by customer."""
         return cls(
             edges=[
-                CustomerEdge(cursor=cursor, node=Customer.from_model(row))
+                CustomerEdge(
+                    cursor=cursor,
+                    node=Customer.from_values(
+                        row,
+                        context,
+                        None
+                        if addresses is None
+                        else CustomerAddresses.from_values(addresses.get(row["id"], [])),
+                    ),
+                )
                 for row, cursor in zip(page.customers, page.cursors, strict=True)
             ],
             page_info=PageInfo(
