@@ -8,6 +8,7 @@ imports again unchanged.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Mapping
@@ -23,9 +24,11 @@ from domain.customer_status import archive_customer, restore_customer
 from domain.customers import (
     CustomerDraft,
     PreparedCustomer,
-    insert_customers,
+    customer_rows,
+    number_customers,
     prepare_customer,
     update_customer,
+    write_customer_rows,
 )
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.numbers import claim_numbers
@@ -52,6 +55,9 @@ from spreadsheets.import_reader import UnreadableFile, read_table
 
 MAX_ROWS = 100_000
 INSERT_CHUNK = 1000
+# Rows staged per write transaction: each holds SQLite's write lock for tens of ms.
+WRITE_CHUNK = 250
+WRITE_PAUSE_SECONDS = 0.02
 EXTERNAL_ID_HEADER = "Externe ID"
 IGNORED = frozenset({"created_at"})
 
@@ -465,7 +471,9 @@ class _Stage:
             # Once any row failed nothing will be kept: checking goes on (one run shows
             # every problem of the file), writing stops.
             if self.writes and creates and not outcome.errors:
-                await self._write(creates, outcome)
+                for start in range(0, len(creates), WRITE_CHUNK):
+                    if not outcome.errors:
+                        await self._write(creates[start : start + WRITE_CHUNK], outcome)
             elif not self.writes:
                 outcome.created += len(creates)
             await report.advance(first + len(chunk))
@@ -522,22 +530,30 @@ class _Stage:
     async def _write(
         self, creates: list[tuple[_Row, PreparedCustomer]], outcome: ImportOutcome
     ) -> None:
+        prepared = [p for _, p in creates]
         try:
+            # Numbers in a short transaction of their own; the rows are built outside any
+            # transaction, so the write lock is held for the inserts alone.
             async with in_transaction():
-                customers = await insert_customers(
-                    organization=self.organization,
-                    prepared=[p for _, p in creates],
-                    actor=self.actor,
-                    staged_import_id=self.import_id,
-                )
+                await number_customers(self.organization, prepared)
         except DomainError as error:  # e.g. a number range that runs out
             outcome.errors += _row_errors(creates[0][0].number, error)
             return
-        self.staged += len(customers)
-        outcome.created += len(customers)
-        for (row, _), customer in zip(creates, customers, strict=True):
+        rows = customer_rows(
+            organization=self.organization,
+            prepared=prepared,
+            actor=self.actor,
+            staged_import_id=self.import_id,
+        )
+        async with in_transaction():
+            await write_customer_rows(rows)
+        self.staged += len(rows.customers)
+        outcome.created += len(rows.customers)
+        for (row, _), customer in zip(creates, rows.customers, strict=True):
             if row.customer.get("status") is CustomerStatus.ARCHIVED:
                 self.archive.append(customer.id)
+        # Writers of other server processes wait in SQLite's busy handler: let them in.
+        await asyncio.sleep(WRITE_PAUSE_SECONDS)
 
     async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
         """One transaction: the updates, then the staged customers become visible."""

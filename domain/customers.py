@@ -191,16 +191,10 @@ def prepare_customer(
     return PreparedCustomer(values, address, invoice_address), checked.errors
 
 
-async def insert_customers(
-    *,
-    organization: Organization,
-    prepared: list[PreparedCustomer],
-    actor: Actor,
-    staged_import_id: uuid.UUID | None = None,
-) -> list[Customer]:
-    """Write prepared customers; call inside a transaction. One statement per kind of row
-    and one number block per range, whether for one customer or an import of thousands.
-    With `staged_import_id` they stay invisible until that import publishes them."""
+async def number_customers(organization: Organization, prepared: list[PreparedCustomer]) -> None:
+    """Give prepared customers their customer (and DATEV debtor) numbers; call inside the
+    transaction that writes them, or in a short one of its own (an import: numbers stay
+    used if the write never happens)."""
     given = [p.values["customer_number"] for p in prepared if p.values.get("customer_number")]
     # Claims first: the block allocated next then starts past every typed-in number.
     await claim_numbers(organization.id, NumberRangeKind.CUSTOMER, given)
@@ -220,11 +214,29 @@ async def insert_customers(
         )
         for item, number in zip(missing, numbers, strict=True):
             item.values["datev_debtor_number"] = number
+
+
+@dataclass(slots=True)
+class CustomerRows:
+    """Numbered customers as rows to insert: built before the write transaction opens."""
+
+    customers: list[Customer]
+    addresses: list[Address]
+    events: list[CustomerEvent]
+
+
+def customer_rows(
+    *,
+    organization: Organization,
+    prepared: list[PreparedCustomer],
+    actor: Actor,
+    staged_import_id: uuid.UUID | None = None,
+) -> CustomerRows:
+    """With `staged_import_id` the customers stay invisible until that import publishes them."""
     customers = [
         Customer(organization_id=organization.id, staged_import_id=staged_import_id, **p.values)
         for p in prepared
     ]
-    await Customer.bulk_create(customers)
     addresses = []
     events = []
     for customer, item in zip(customers, prepared, strict=True):
@@ -258,9 +270,24 @@ async def insert_customers(
                 ),
             )
         )
-    await Address.bulk_create(addresses)
-    await CustomerEvent.bulk_create(events)
-    return customers
+    return CustomerRows(customers, addresses, events)
+
+
+async def write_customer_rows(rows: CustomerRows) -> None:
+    await Customer.bulk_create(rows.customers)
+    await Address.bulk_create(rows.addresses)
+    await CustomerEvent.bulk_create(rows.events)
+
+
+async def insert_customers(
+    *, organization: Organization, prepared: list[PreparedCustomer], actor: Actor
+) -> list[Customer]:
+    """Write prepared customers; call inside a transaction. One statement per kind of row
+    and one number block per range, whether for one customer or an import of thousands."""
+    await number_customers(organization, prepared)
+    rows = customer_rows(organization=organization, prepared=prepared, actor=actor)
+    await write_customer_rows(rows)
+    return rows.customers
 
 
 async def create_customer(
