@@ -38,6 +38,4 @@ def selected_names(selections: Iterable[Selection], path: Sequence[str]) -> set[
 
 def selected_below(fields: Iterable[Selection], path: Sequence[str]) -> set[str]:
     """Like `selected_names`, starting below the resolving field (`info.selected_fields`)."""
-    return selected_names(
-        (child for field in fields for child in getattr(field, "selections", ())), path
-    )
+    return selected_names((child for field in fields for child in field.selections), path)

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from models import Customer
-from models.enums import CustomerStatus, CustomerType
+from models import Address, Customer
+from models.enums import AddressType, CustomerStatus, CustomerType
 from schema.node import decode_id, encode_id
 from tests.client import Api, Tenant
 
@@ -604,3 +604,34 @@ async def test_a_cursor_is_only_a_position_and_reveals_no_foreign_rows(
     assert ids(connection) == [own[0]["id"]]
     assert connection["totalCount"] == 1
     assert await Customer.filter(organization_id=other_tenant.organization_id).count() == 2
+
+
+PAGE_ADDRESSES = """
+query Page($default: Boolean!) {
+  customers(first: 10) {
+    edges { node { displayName addresses { city } defaultAddress @include(if: $default) { city } } }
+  }
+}
+"""
+
+
+async def test_a_customer_missing_its_default_address_fails_only_the_field_that_needs_it(
+    api: Api, tenant: Tenant
+) -> None:
+    # given: a bug in the data, the second customer's default address is gone
+    created = await create_companies(tenant, ["Heil GmbH", "Kaputt GmbH"])
+    pk = decode_id(created[1]["id"], "Customer")
+    await Address.filter(customer_id=pk, type=AddressType.DEFAULT).delete()
+    # when
+    listed = await tenant.execute(PAGE_ADDRESSES, {"default": False})
+    response = await api.post(PAGE_ADDRESSES, {"default": True}, key=tenant.key)
+    # then: the list of addresses answers; the default address is a masked error there
+    assert [edge["node"] for edge in listed["customers"]["edges"]] == [
+        {"displayName": "Heil GmbH", "addresses": [{"city": None}]},
+        {"displayName": "Kaputt GmbH", "addresses": []},
+    ]
+    body = response.json()
+    [error] = body["errors"]
+    assert error["path"] == ["customers", "edges", 1, "node", "defaultAddress"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert body["data"] is None

@@ -207,3 +207,62 @@ async def test_customers_read_by_id_in_one_request_are_loaded_together(
     assert len(twenty) == two_count, twenty
     assert 0 < two_count <= 4, two
     await assert_matches_stored(datev_tenant, [{"node": large[f"c{n}"]} for n in range(20)])
+
+
+PAGE_THROUGH_FRAGMENTS = (
+    """
+query Page($first: Int) {
+  customers(first: $first) {
+    edges { node { ...Fields ... on Customer { differingInvoiceAddress { id } } } }
+  }
+}
+"""
+    + CUSTOMER_FIELDS
+)
+
+PAGE_SKIPPING_ADDRESSES = """
+query Page($first: Int, $skip: Boolean!) {
+  customers(first: $first) {
+    edges { node { id defaultAddress @skip(if: $skip) { city } } }
+  }
+}
+"""
+
+
+async def test_address_fields_asked_for_through_fragments_are_read_ahead_for_the_page(
+    datev_tenant: Tenant,
+) -> None:
+    # given
+    await create_customers(datev_tenant, 0, 2)
+    with statements() as small_statements:
+        small = await datev_tenant.execute(PAGE_THROUGH_FRAGMENTS, {"first": 100})
+    await create_customers(datev_tenant, 2, 60)
+    # when
+    with statements() as large_statements:
+        large = await datev_tenant.execute(PAGE_THROUGH_FRAGMENTS, {"first": 100})
+    # then
+    assert len(small["customers"]["edges"]) == 2
+    assert len(large["customers"]["edges"]) == 60
+    assert len(large_statements) == len(small_statements), large_statements
+    await assert_matches_stored(datev_tenant, large["customers"]["edges"])
+
+
+async def test_address_fields_left_out_by_skip_are_not_read(datev_tenant: Tenant) -> None:
+    # given
+    await create_customers(datev_tenant, 0, 3)
+    # when
+    with statements() as skipped_statements:
+        skipped = await datev_tenant.execute(PAGE_SKIPPING_ADDRESSES, {"first": 10, "skip": True})
+    with statements() as kept_statements:
+        kept = await datev_tenant.execute(PAGE_SKIPPING_ADDRESSES, {"first": 10, "skip": False})
+    # then
+    assert [set(edge["node"]) for edge in skipped["customers"]["edges"]] == [{"id"}] * 3
+    assert [edge["node"]["defaultAddress"]["city"] for edge in kept["customers"]["edges"]] == [
+        "Berlin 0",
+        "Berlin 1",
+        "Berlin 2",
+    ]
+    # One statement more, the page's addresses; none of them when the field is skipped.
+    assert len(kept_statements) == len(skipped_statements) + 1, kept_statements
+    assert sum('FROM "addresses"' in s for s in kept_statements) == 1, kept_statements
+    assert not any('FROM "addresses"' in s for s in skipped_statements), skipped_statements

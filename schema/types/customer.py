@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Annotated, Any, Generic, Self, TypeVar
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any, Generic, NoReturn, Self, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from domain.customer_addresses import MissingDefaultAddress
 from domain.customer_listing import CustomerValues, values_of
 from models import Address as AddressRow
 from models import Customer as CustomerRow
@@ -49,6 +51,19 @@ def _loading(
         return pick(CustomerAddresses.from_models(await loader.load(pk)))
 
     return load
+
+
+def _picked(addresses: CustomerAddresses, pick: Callable[[CustomerAddresses], T]) -> T | Later[T]:
+    try:
+        return pick(addresses)
+    except MissingDefaultAddress as error:
+        # A bug in the data: reported by the field that needs the address, if it is asked
+        # for, as when the field loads it itself.
+        return Later(partial(_raise, error))
+
+
+async def _raise(error: Exception) -> NoReturn:
+    raise error
 
 
 class Later(Generic[T]):
@@ -172,9 +187,9 @@ class Customer(Node):
             )
             every: list[Address] | Awaitable[list[Address]] = Later(_loading(loader, pk, _all))
         else:
-            default = _default(addresses)
-            invoice = _invoice(addresses)
-            differing = _differing_invoice(addresses)
+            default = _picked(addresses, _default)
+            invoice = _picked(addresses, _invoice)
+            differing = _picked(addresses, _differing_invoice)
             every = addresses.all
         datev_enabled = context.principal.organization.datev_enabled
         return cls(
