@@ -27,21 +27,33 @@ from models import ImportJob, Organization
 logger = logging.getLogger("kundenstamm.imports")
 
 
-def _exit_with_parent() -> None:
-    """A worker whose server died must not go on writing: its job is rerun elsewhere."""
-    parent = os.getppid()
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_with_server(server_pid: int) -> None:
+    """A worker whose server died must not go on writing: its job is rerun elsewhere.
+
+    The server is not our parent (workers fork from a fork server), so it is watched by pid.
+    """
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1)
+        while _alive(server_pid):
+            time.sleep(0.2)
         os._exit(1)
 
-    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    threading.Thread(target=watch, daemon=True, name="server-watch").start()
 
 
-def run_import_job(database_url: str, import_dir: str, job_id: str) -> None:
-    """Entry point in the worker process, for a job this server process has claimed."""
-    _exit_with_parent()
+def run_import_job(database_url: str, import_dir: str, job_id: str, server_pid: int) -> None:
+    """Entry point in the worker process, for a job the server process has claimed."""
+    _exit_with_server(server_pid)
     asyncio.run(_run(database_url, Path(import_dir), uuid.UUID(job_id)))
 
 
