@@ -271,12 +271,13 @@ def _children(pid: int) -> list[int]:
 
 
 def _import_workers(server_pid: int) -> list[int]:
-    """The server's spawned multiprocessing children (not the resource tracker)."""
+    """Import workers: children of the server's fork server (not the fork server itself,
+    nor the resource tracker, nor the export pool)."""
     workers = []
     for pid in _children(server_pid):
         with contextlib.suppress(OSError):
-            if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                workers.append(pid)
+            if b"forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                workers += _children(pid)
     return workers
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -55,9 +56,10 @@ from spreadsheets.import_reader import UnreadableFile, read_table
 
 MAX_ROWS = 100_000
 INSERT_CHUNK = 1000
-# Rows staged per write transaction: each holds SQLite's write lock for tens of ms.
+# Rows staged per write transaction: each holds SQLite's write lock for tens of ms, and
+# the next chunk's rows are built outside any transaction, so other writers get turns.
 WRITE_CHUNK = 250
-WRITE_PAUSE_SECONDS = 0.02
+WRITE_PAUSE_SECONDS = 0.03
 EXTERNAL_ID_HEADER = "Externe ID"
 IGNORED = frozenset({"created_at"})
 
@@ -552,8 +554,11 @@ class _Stage:
         for (row, _), customer in zip(creates, rows.customers, strict=True):
             if row.customer.get("status") is CustomerStatus.ARCHIVED:
                 self.archive.append(customer.id)
-        # Writers of other server processes wait in SQLite's busy handler: let them in.
-        await asyncio.sleep(WRITE_PAUSE_SECONDS)
+        if connections.get("default").capabilities.dialect == "sqlite":
+            # Writers of other processes wait in SQLite's busy handler, sleeping up to
+            # 100 ms between tries: a pause gives them their turn. (PostgreSQL locks rows;
+            # other organizations never wait for an import there.)
+            await asyncio.sleep(WRITE_PAUSE_SECONDS)
 
     async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
         """One transaction: the updates, then the staged customers become visible."""

@@ -2,7 +2,7 @@
 
 Uploads come from anyone with a key: the bytes are checked before a parser sees them.
 XLSX: a zip whose entries must stay small in total and in compression ratio (zip bombs),
-without macros; openpyxl parses it with defusedxml active (no entity expansion).
+without macros; its first sheet is read with lxml, no entities or DTDs (xlsx_rows).
 Encrypted workbooks (an OLE container) and anything else are refused. CSV: UTF-8 with
 or without BOM, else Windows-1252; `;` or `,` as separator, whichever the header uses.
 """
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import load_workbook
+from spreadsheets.xlsx_rows import first_sheet, shared_strings, sheet_rows
 
 MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
@@ -64,37 +64,42 @@ def _text_header(cells: list[Any]) -> list[str]:
 
 def _xlsx(data: bytes, max_rows: int) -> Table:
     _check_zip(data)
+    archive = zipfile.ZipFile(io.BytesIO(data))
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet_part, strings_part = first_sheet(archive)
+        if sheet_part is None or sheet_part not in archive.namelist():
+            raise UnreadableFile("The workbook has no worksheet.")
+        strings = shared_strings(archive, strings_part)
+        rows = sheet_rows(archive, sheet_part, strings)
+        first = next(rows, None)
+    except UnreadableFile:
+        archive.close()
+        raise
     except Exception as exc:
-        # openpyxl raises a zoo of types for broken workbooks; the user needs one message.
+        # Broken XML, a missing part, a bad reference: the user needs one message.
+        archive.close()
         raise UnreadableFile(f"The workbook cannot be read ({type(exc).__name__}).") from None
-    if not workbook.worksheets:
-        workbook.close()
-        raise UnreadableFile("The workbook has no worksheet.")
-    rows = workbook.worksheets[0].iter_rows(values_only=True)
-    try:
-        header = _text_header(list(next(rows)))
-    except StopIteration:
-        workbook.close()
-        raise UnreadableFile("The workbook is empty.") from None
-    except Exception as exc:
-        workbook.close()
-        raise UnreadableFile(f"The worksheet cannot be read ({type(exc).__name__}).") from None
+    if first is None:
+        archive.close()
+        raise UnreadableFile("The workbook is empty.")
+    # A sheet whose first row is empty has no header (every column is then unknown).
+    header = _text_header(first[1]) if first[0] == 1 else []
 
     def body() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for number, row in enumerate(rows, start=2):
-                if number - 1 > max_rows:
+            if first[0] != 1:
+                yield first
+            for count, (number, cells) in enumerate(rows, start=1 + (first[0] != 1)):
+                if count > max_rows:
                     raise UnreadableFile(f"More than {max_rows} rows; split the file.")
-                yield number, list(row)
+                yield number, cells
         except UnreadableFile:
             raise
         except Exception as exc:
             # Sheets are parsed while rows are read: a damaged one fails only here.
             raise UnreadableFile(f"The worksheet cannot be read ({type(exc).__name__}).") from None
         finally:
-            workbook.close()
+            archive.close()
 
     return Table(header, body())
 
