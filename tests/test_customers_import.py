@@ -726,3 +726,37 @@ async def test_ambiguous_files_are_reported_and_nothing_written(
     # then
     assert errors_of(payload) == expected
     assert await Customer.filter(organization_id=datev_tenant.organization_id).count() == 0
+
+
+def workbook_with_entities(secret_file: str) -> bytes:
+    """A workbook whose sheet declares entities: one nested (billion laughs in small), one
+    that reads a file of the server."""
+    source = zipfile.ZipFile(
+        io.BytesIO(workbook_bytes([["Kundentyp", "Firmenname"], ["Unternehmen", "PLATZHALTER"]]))
+    )
+    doctype = (
+        '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
+        f'<!ENTITY datei SYSTEM "file://{secret_file}">]>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = doctype.encode() + data.replace(b"PLATZHALTER", b"&b;&datei;")
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+async def test_entities_in_a_workbook_are_never_resolved(tenant: Tenant, tmp_path: Any) -> None:
+    # given
+    secret = tmp_path / "geheim.txt"
+    secret.write_text("GEHEIMNIS")
+    # when
+    payload = await import_file(tenant, workbook_with_entities(str(secret)), name="x.xlsx")
+    # then: the name stays empty (a required value is missing) or the file is refused
+    text = json.dumps(payload)
+    assert "GEHEIMNIS" not in text
+    assert "aaaaaaaaaa" not in text
+    assert payload["result"] is None or errors_of(payload) == [(2, "Firmenname", "REQUIRED")]
+    assert await Customer.filter(organization_id=tenant.organization_id).count() == 0
