@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.errors import DomainError, ErrorCode
+from domain.processes import process_alive
 from models import Address, Customer, ExportJob, Organization
 from models.enums import CustomerStatus, ExportFormat, JobStatus
 from spreadsheets.customer_record import CustomerRecord
@@ -90,16 +91,6 @@ async def heartbeat_all(job_ids: Iterable[uuid.UUID]) -> None:
     await ExportJob.filter(id__in=list(job_ids), status__in=ACTIVE).update(heartbeat_at=_now())
 
 
-def _process_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, under another user
-    return False
-
-
 async def fail_abandoned_jobs() -> int:
     """Jobs whose server went away (a restart, a crash) end FAILED, never RUNNING forever.
 
@@ -112,7 +103,7 @@ async def fail_abandoned_jobs() -> int:
     gone = [
         job.id
         for job in await active.filter(owner_host=host).exclude(owner_pid=os.getpid())
-        if job.owner_pid is None or _process_gone(job.owner_pid)
+        if job.owner_pid is None or not process_alive(job.owner_pid)
     ]
     stale = Q(heartbeat_at__lt=_now() - ABANDONED_AFTER) | Q(id__in=gone)
     return await active.filter(stale).update(

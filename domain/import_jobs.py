@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 from domain.customer_import import ImportOutcome, discard_staged
 from domain.errors import DomainError, ErrorCode
 from domain.principal import Actor
+from domain.processes import process_alive
 from models import ImportJob, Organization
 from models.enums import ImportMode, JobStatus
 
@@ -182,16 +183,6 @@ async def discard_attempts(job: ImportJob, *, upto: int) -> None:
         await discard_staged(job.organization_id, stage_id(job.id, attempt))
 
 
-def _process_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, under another user
-    return False
-
-
 async def recover_abandoned() -> int:
     """Jobs whose server went away run again (up to MAX_ATTEMPTS), never stay RUNNING.
 
@@ -204,7 +195,7 @@ async def recover_abandoned() -> int:
     gone = [
         job.id
         for job in await running.filter(owner_host=host).exclude(owner_pid=os.getpid())
-        if job.owner_pid is None or _process_gone(job.owner_pid)
+        if job.owner_pid is None or not process_alive(job.owner_pid)
     ]
     stale = running.filter(Q(heartbeat_at__lt=_now() - ABANDONED_AFTER) | Q(id__in=gone))
     failed = await stale.filter(attempts__gte=MAX_ATTEMPTS).update(

@@ -22,19 +22,10 @@ from domain import import_jobs
 from domain.customer_import import discard_staged, import_customers
 from domain.errors import DomainError, ErrorCode
 from domain.principal import Actor
+from domain.processes import process_alive
 from models import ImportJob, Organization
 
 logger = logging.getLogger("kundenstamm.imports")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _exit_with_server(server_pid: int) -> None:
@@ -44,7 +35,7 @@ def _exit_with_server(server_pid: int) -> None:
     """
 
     def watch() -> None:
-        while _alive(server_pid):
+        while process_alive(server_pid):
             time.sleep(0.2)
         os._exit(1)
 
