@@ -27,6 +27,8 @@ from models import ImportJob, Organization
 
 logger = logging.getLogger("kundenstamm.imports")
 
+WORKER_NICENESS = 10
+
 
 def _exit_with_server(server_pid: int) -> None:
     """A worker whose server died must not go on writing: its job is rerun elsewhere.
@@ -45,6 +47,8 @@ def _exit_with_server(server_pid: int) -> None:
 def run_import_job(database_url: str, import_dir: str, job_id: str, server_pid: int) -> None:
     """Entry point in the worker process, for a job the server process has claimed."""
     _exit_with_server(server_pid)
+    # The API comes first: on a busy machine the import waits for CPU, not the requests.
+    os.nice(WORKER_NICENESS)
     asyncio.run(_run(database_url, Path(import_dir), uuid.UUID(job_id)))
 
 
