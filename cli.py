@@ -232,7 +232,8 @@ def _log_config() -> dict[str, Any]:
         "stream": "ext://sys.stderr",
     }
     config["root"] = {"handlers": ["kundenstamm"], "level": "INFO"}
-    # Which worker answered, when there are several.
+    # Which worker speaks or answered, when there are several.
+    config["formatters"]["default"]["fmt"] = "%(levelprefix)s [%(process)d] %(message)s"
     config["formatters"]["access"]["fmt"] = (
         '%(levelprefix)s [%(process)d] %(client_addr)s - "%(request_line)s" %(status_code)s'
     )

@@ -67,6 +67,17 @@ def worker_pids(log: Path) -> set[str]:
     return set(re.findall(r"\[(\d+)\] \S+ - \"POST /graphql", log.read_text()))
 
 
+async def workers_started(log: Path, count: int) -> None:
+    """Until `count` workers have finished their startup (each logs it with its pid)."""
+    for _ in range(600):
+        text = await asyncio.to_thread(log.read_text)
+        started = set(re.findall(r"\[(\d+)\] .*Application startup complete", text))
+        if len(started) >= count:
+            return
+        await asyncio.sleep(0.1)
+    raise TimeoutError(f"fewer than {count} workers started")
+
+
 @contextlib.contextmanager
 def log_file(tmp_path: Path) -> Iterator[tuple[Path, IO[bytes]]]:
     path = tmp_path / "server.log"
@@ -89,6 +100,8 @@ async def test_two_workers_give_200_concurrent_creates_200_distinct_numbers(
                 base_url=url, timeout=60, limits=httpx.Limits(max_connections=CONCURRENT_CREATES)
             ) as http,
         ):
+            # A worker still starting up would leave all requests to the other one.
+            await workers_started(log_path, 2)
             # when
             responses = await asyncio.gather(
                 *(
