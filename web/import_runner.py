@@ -58,9 +58,15 @@ class ImportRunner:
         server's next start, runs them again from the start)."""
         self._stopping = True
         if self._poller is not None:
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+            # A flag, not only cancel(): Python 3.11's wait_for can swallow a cancellation
+            # that arrives just as the event it waits for is set.
+            self._wake.set()
+            try:
+                await asyncio.wait_for(asyncio.shield(self._poller), POLL_SECONDS * 5)
+            except TimeoutError:
+                self._poller.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._poller
         for process in self._running.values():
             process.terminate()
         for process in self._running.values():
@@ -77,10 +83,12 @@ class ImportRunner:
 
     async def _poll_forever(self) -> None:
         swept = time.monotonic()
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 if len(self._running) < WORKERS:
                     job = await import_jobs.claim()
