@@ -22,9 +22,9 @@ from resolvers import (
     customers,
     exports,
     imports,
+    organization_settings,
     queries,
     sessions,
-    settings,
 )
 from schema.idempotency import IdempotentExecution
 from schema.masking import MaskUnexpectedErrors
@@ -73,7 +73,7 @@ class Query:
         description="The logged-in web-app user; null for API keys.",
     )
     number_ranges: list[NumberRange] = strawberry.field(
-        resolver=settings.number_ranges,
+        resolver=organization_settings.number_ranges,
         description="Nummernkreise of the organization: customer and DATEV debtor numbers.",
     )
 
@@ -140,15 +140,15 @@ class Mutation:
         resolver=sessions.logout, description="Ends the calling login session."
     )
     organization_settings_update: OrganizationPayload = strawberry.mutation(
-        resolver=settings.organization_settings_update,
+        resolver=organization_settings.organization_settings_update,
         description="Settings of the organization; for administrators and write keys.",
     )
     number_range_update: NumberRangePayload = strawberry.mutation(
-        resolver=settings.number_range_update,
+        resolver=organization_settings.number_range_update,
         description="Change format, padding or next value of a number range.",
     )
     organization_datev_settings_update: OrganizationPayload = strawberry.mutation(
-        resolver=settings.datev_settings_update,
+        resolver=organization_settings.datev_settings_update,
         description="Sachkontenlänge, Beraternummer and Mandantennummer (DATEV add-on only).",
     )
 

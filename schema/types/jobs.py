@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any, Self
 
 import strawberry
 
-from domain.export_links import download_path
+from domain.export_links import current_link
 from models import ExportJob as ExportJobRow
 from models import ImportJob as ImportJobRow
 from models.enums import JobStatus as StoredStatus
@@ -40,14 +39,15 @@ class ExportJob(Node):
     def from_model(cls, row: ExportJobRow, settings: Settings) -> Self:
         url = expires_at = None
         if row.status is StoredStatus.COMPLETED and row.file_name and row.file_expires_at:
-            expires = min(
-                int(time.time()) + settings.export_link_seconds,
-                int(row.file_expires_at.timestamp()),
+            link = current_link(
+                settings.secret_key,
+                row.organization_id,
+                row.id,
+                link_seconds=settings.export_link_seconds,
+                file_expires_at=row.file_expires_at,
             )
-            if expires > time.time():
-                path = download_path(settings.secret_key, row.organization_id, row.id, expires)
-                url = settings.public_url + path
-                expires_at = dt.datetime.fromtimestamp(expires, dt.UTC)
+            if link is not None:
+                url, expires_at = settings.public_url + link[0], link[1]
         return cls(
             id=encode_id("ExportJob", row.id),
             status=JobStatus(row.status.value),
