@@ -13,6 +13,7 @@ from pathlib import Path
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
+from domain.customer_addresses import default_address, invoice_address
 from domain.errors import DomainError, ErrorCode
 from domain.processes import process_alive
 from models import Address, Customer, ExportJob, Organization
@@ -79,7 +80,10 @@ async def customer_pages(
             organization_id=organization_id, customer_id__in=list(addresses)
         ).order_by("created_at", "id"):
             addresses[address.customer_id].append(address)
-        yield [CustomerRecord(c, addresses[c.id]) for c in customers]
+        yield [
+            CustomerRecord(c, default_address(addresses[c.id]), invoice_address(addresses[c.id]))
+            for c in customers
+        ]
         last = customers[-1].customer_number
 
 

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.customer_addresses import default_address, invoice_address
 from models import Address, Customer
 
 
 @dataclass(frozen=True, slots=True)
 class CustomerRecord:
+    """Which address serves which purpose is decided by the domain that builds the record."""
+
     customer: Customer
-    addresses: list[Address]
-
-    @property
-    def default_address(self) -> Address:
-        return default_address(self.addresses)
-
-    @property
-    def invoice_address(self) -> Address:
-        return invoice_address(self.addresses)
+    default_address: Address
+    invoice_address: Address
 
     @property
     def invoice_email(self) -> str | None:
