@@ -50,6 +50,10 @@ class AddressValues(TypedDict):
 ADDRESS_VALUES = tuple(AddressValues.__annotations__)
 
 
+def address_values_of(address: Address) -> AddressValues:
+    return cast(AddressValues, {name: getattr(address, name) for name in ADDRESS_VALUES})
+
+
 def address_roles(kinds: Iterable[tuple[AddressType, bool]]) -> tuple[int | None, int | None]:
     """Positions of the default address and of the default INVOICE address, if any.
 

@@ -562,6 +562,8 @@ class _Stage:
 
     async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
         """One transaction: the updates, then the staged customers become visible."""
+        if not self.updates and (outcome.errors or not self.writes):
+            return  # nothing to try, nothing to publish
         try:
             async with in_transaction():
                 for row, customer in self.updates:
@@ -588,7 +590,8 @@ class _Stage:
 
     async def discard(self) -> None:
         """Delete what this import staged, in short transactions."""
-        await discard_staged(self.organization.id, self.import_id)
+        if self.staged:
+            await discard_staged(self.organization.id, self.import_id)
 
 
 async def discard_staged(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:

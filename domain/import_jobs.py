@@ -123,18 +123,19 @@ class Superseded(Exception):
     """This run was given up on and the job handed to another; it must stop."""
 
 
+def _this_run(job: ImportJob) -> Any:
+    """The job's row while this run (attempt) still owns it: every write goes through it."""
+    return ImportJob.filter(id=job.id, status=JobStatus.RUNNING, attempts=job.attempts)
+
+
 class JobProgress:
-    """The import's progress on its job row; every write checks that the run still owns it."""
+    """The import's progress on its job row."""
 
     def __init__(self, job: ImportJob) -> None:
-        self.job_id = job.id
-        self.attempt = job.attempts
-
-    def _mine(self) -> Any:
-        return ImportJob.filter(id=self.job_id, status=JobStatus.RUNNING, attempts=self.attempt)
+        self.job = job
 
     async def _update(self, **values: Any) -> None:
-        if not await self._mine().update(heartbeat_at=_now(), **values):
+        if not await _this_run(self.job).update(heartbeat_at=_now(), **values):
             raise Superseded
 
     async def read(self, rows_total: int) -> None:
@@ -160,20 +161,16 @@ def _completed(outcome: ImportOutcome) -> dict[str, Any]:
 
 async def complete(job: ImportJob, outcome: ImportOutcome) -> None:
     """An import that published nothing (errors, dry run) ends COMPLETED with its report."""
-    await JobProgress(job)._mine().update(**_completed(outcome))
+    await _this_run(job).update(**_completed(outcome))
 
 
 async def fail(job: ImportJob, code: ErrorCode | None, message: str) -> None:
     """`code` None: not the file's fault (a bug, an outage); the log has the details."""
-    await (
-        JobProgress(job)
-        ._mine()
-        .update(
-            status=JobStatus.FAILED,
-            error_code=code.value if code else None,
-            error_message=message,
-            finished_at=_now(),
-        )
+    await _this_run(job).update(
+        status=JobStatus.FAILED,
+        error_code=code.value if code else None,
+        error_message=message,
+        finished_at=_now(),
     )
 
 

@@ -92,9 +92,9 @@ async def customers_import(info: Info, input: CustomersImportInput) -> Customers
     runner = info.context.request.app.state.import_runner
     if background:
         # A worker process must find the job committed.
-        info.context.after_commit.append(lambda: runner.submit(job.id))
+        info.context.after_commit.append(runner.wake)
         return CustomersImportPayload(import_job=ImportJob.from_model(job))
-    runner.submit(job.id)
+    runner.wake()
     finished = await _finished(job.id)
     refused = _file_refused(finished)
     if refused is not None:

@@ -49,7 +49,7 @@ class ImportRunner:
         await asyncio.to_thread(_workers.ensure_running)
         self._poller = asyncio.create_task(self._poll_forever())
 
-    def submit(self, job_id: uuid.UUID) -> None:
+    def wake(self) -> None:
         """A job was just committed: look for it now instead of at the next poll."""
         self._wake.set()
 

@@ -7,7 +7,12 @@ from typing import Self
 
 import strawberry
 
-from domain.customer_addresses import AddressValues, MissingDefaultAddress, address_roles
+from domain.customer_addresses import (
+    AddressValues,
+    MissingDefaultAddress,
+    address_roles,
+    address_values_of,
+)
 from models import Address as AddressRow
 from models.enums import AddressType as StoredAddressType
 from schema.enums import AddressType
@@ -36,23 +41,7 @@ class Address(Node):
 
     @classmethod
     def from_model(cls, row: AddressRow) -> Self:
-        return cls(
-            id=encode_id("Address", row.id),
-            type=AddressType(row.type.value),
-            is_default=row.is_default,
-            company_name=row.company_name,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            addition=row.addition,
-            street=row.street,
-            house_number=row.house_number,
-            zip=row.zip,
-            city=row.city,
-            country_code=row.country_code,
-            email=row.email,
-            pk=row.id,
-            customer_pk=row.customer_id,
-        )
+        return cls.from_values(address_values_of(row))
 
     @classmethod
     def from_values(cls, row: AddressValues) -> Self:
@@ -96,8 +85,7 @@ class CustomerAddresses:
 
     @classmethod
     def from_models(cls, rows: list[AddressRow]) -> CustomerAddresses:
-        kinds = [(row.type, row.is_default) for row in rows]
-        return cls.of([Address.from_model(row) for row in rows], kinds)
+        return cls.from_values([address_values_of(row) for row in rows])
 
     @classmethod
     def from_values(cls, rows: list[AddressValues]) -> CustomerAddresses:
