@@ -90,10 +90,17 @@ class GraphQLApp(GraphQL[Context, None]):
                 raise
             await internal_error(request_id)(scope, receive, send)
         finally:
-            self.finished(state)
+            self.finished(scope["state"].get("request_id"), state)
 
-    def finished(self, state: RequestState) -> None:
-        """Called once per request, answered or failed: the place to observe it."""
+    def finished(self, request_id: str | None, state: RequestState) -> None:
+        """Called once per request, answered or failed: the one place to observe it."""
+        logger.debug(
+            "answered request %s: operation %s of organization %s: %s",
+            request_id,
+            state.operation_name,
+            state.organization_id,
+            state.outcome,
+        )
 
     async def _answer(self, request: Request) -> Response:
         state: RequestState = request.state.graphql
