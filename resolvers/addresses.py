@@ -6,11 +6,11 @@ from domain import addresses
 from domain.customers import get_customer
 from models import Address as AddressRow
 from models.enums import AddressType
-from resolvers.context import Info
 from resolvers.customers import ADDRESS_FIELDS
 from resolvers.guards import require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import AddressCreateInput, AddressSetDefaultInput, AddressUpdateInput
 from schema.payloads import AddressPayload
 from schema.types.address import Address

@@ -8,10 +8,10 @@ from domain import customer_status, customers, deletion
 from domain.customer_fields import ADDRESS_CLEANERS
 from domain.customers import CustomerDraft
 from models.enums import CustomerType
-from resolvers.context import Info
 from resolvers.guards import require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import (
     AddressInput,
     CustomerCreateInput,

@@ -13,7 +13,7 @@ from models import Invoice as InvoiceRow
 from models import Order as OrderRow
 from models import Payment as PaymentRow
 from models import Subscription as SubscriptionRow
-from resolvers.context import Info
+from schema.context import Info
 from schema.enums import OrderStatus, SubscriptionStatus
 from schema.node import Node, encode_id
 from schema.types.address import Address

@@ -9,7 +9,7 @@ from tortoise.queryset import QuerySet
 from domain.customer_addresses import AddressValues
 from domain.customer_listing import Page
 from models import Customer as CustomerRow
-from resolvers.context import Context
+from schema.context import Context
 from schema.types.address import CustomerAddresses
 from schema.types.customer import Customer, CustomerEdge, PageInfo
 
