@@ -9,8 +9,8 @@ import pytest
 
 from models import Address, Invoice, Subscription
 from models.enums import AddressType
-from schema.node import decode_id
 from tests.client import Tenant
+from tests.helpers import pk_of
 
 CUSTOMER_CREATE = """
 mutation CreateCustomer($input: CustomerCreateInput!) {
@@ -158,12 +158,6 @@ async def invoice_address_of(tenant: Tenant, invoice_id: str) -> dict[str, Any]:
     data = await tenant.execute(INVOICE, {"id": invoice_id})
     address: dict[str, Any] = data["node"]["address"]
     return address
-
-
-def pk_of(global_id: str, type_name: str) -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 def shown(address_id: str, address: dict[str, str]) -> dict[str, str]:

@@ -11,6 +11,7 @@ from models import Address, Customer
 from models.enums import AddressType
 from schema.node import decode_id, encode_id
 from tests.client import Tenant
+from tests.helpers import errors_of
 
 CUSTOMER_FIELDS = """
   id version
@@ -114,10 +115,6 @@ async def set_default(tenant: Tenant, address_id: str) -> dict[str, Any]:
     data = await tenant.execute(SET_DEFAULT, {"input": {"id": address_id}})
     payload: dict[str, Any] = data["addressSetDefault"]
     return payload
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def version_of(customer_id: str) -> int:

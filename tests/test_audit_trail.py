@@ -11,8 +11,9 @@ from domain.organizations import update_organization
 from domain.users import create_user
 from models import ApiKey, CustomerEvent
 from models.enums import ActorType, ApiKeyScope, CustomerEventAction, UserRole
-from schema.node import decode_id, encode_id
+from schema.node import encode_id
 from tests.client import Api, Tenant
+from tests.helpers import pk_of
 
 PASSWORD = "korrekt-pferd-batterie"
 
@@ -102,12 +103,6 @@ ERIKA: dict[str, Any] = {
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def pk_of(global_id: str, type_name: str) -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 async def write_key_id(tenant: Tenant) -> uuid.UUID:

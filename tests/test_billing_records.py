@@ -9,8 +9,9 @@ import pytest
 
 from models import Address, Invoice, Order, Payment, Subscription
 from models.enums import OrderStatus, SubscriptionStatus
-from schema.node import decode_id, encode_id
+from schema.node import encode_id
 from tests.client import Api, Tenant
+from tests.helpers import errors_of, pk_of
 
 CUSTOMER_CREATE = """
 mutation CreateCustomer($input: CustomerCreateInput!) {
@@ -215,16 +216,6 @@ async def node(tenant: Tenant, global_id: str) -> dict[str, Any] | None:
     data = await tenant.execute(NODE, {"id": global_id})
     result: dict[str, Any] | None = data["node"]
     return result
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-def pk_of(global_id: str, type_name: str) -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 async def record_snapshot() -> list[tuple[str, str, str, str | None]]:

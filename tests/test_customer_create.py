@@ -12,6 +12,7 @@ from models.enums import AddressType, CustomerType, Language, NumberRangeKind
 from schema.errors import camel
 from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import errors_of
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -95,11 +96,6 @@ async def test_without_address_an_empty_default_address_is_created(tenant: Tenan
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    """(field, code) of every userError, in the order reported."""
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def customer_count(tenant: Tenant) -> int:

@@ -21,8 +21,8 @@ from models import (
     Subscription,
 )
 from models.enums import CustomerEventAction, NumberRangeKind, OrderStatus, SubscriptionStatus
-from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import errors_of, pk_of
 from tests.live_server import live_servers
 
 CUSTOMER_CREATE = """
@@ -208,16 +208,6 @@ async def blockers_of(tenant: Tenant, customer_id: str) -> list[tuple[str, int]]
     data = await tenant.execute(BLOCKERS, {"id": customer_id})
     assert data["customer"] is not None
     return sorted((b["code"], b["count"]) for b in data["customer"]["deletionBlockers"])
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-def pk_of(global_id: str, type_name: str = "Customer") -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 async def stored_of(customer_pk: uuid.UUID) -> dict[str, Any]:

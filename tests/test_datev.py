@@ -12,6 +12,7 @@ from models import Customer, NumberRange, Organization
 from models.enums import ApiKeyScope, NumberRangeKind
 from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import errors_of
 
 ORGANIZATION = """
 query Organization {
@@ -107,10 +108,6 @@ DEBTOR_FIELD = ["input", "datev", "debtorNumber"]
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def update_settings(tenant: Tenant, **fields: Any) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from models import Customer, NumberRange
 from models.enums import NumberRangeKind
 from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import errors_of
 
 NUMBER_RANGES = """
 query NumberRanges {
@@ -59,10 +60,6 @@ COMPANY: dict[str, Any] = {"type": "COMPANY", "companyName": "Muster GmbH"}
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 def today() -> dt.date:

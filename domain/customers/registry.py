@@ -155,7 +155,7 @@ CUSTOMER_ATTRIBUTES: tuple[Attribute, ...] = (
     _given(
         "default_payment_method",
         personal=False,
-        graphql="defaultPaymentMethod",
+        graphql="defaultPaymentMethod.type",
         cleaner=_as_given,
         header="Standard-Zahlungsart",
     ),
