@@ -21,10 +21,20 @@ def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
     return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
-async def create_customer(tenant: Tenant, document: str, **fields: Any) -> dict[str, Any]:
-    """A customer the API must accept, as `document` (the module's customerCreate) selects it."""
-    data = await tenant.execute(document, {"input": fields})
+async def customer_create(
+    tenant: Tenant, document: str, *, key: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """The customerCreate payload for `fields` (the input), user errors as they come."""
+    data = await tenant.api.execute(document, {"input": fields}, key=key or tenant.key)
     payload: dict[str, Any] = data["customerCreate"]
+    return payload
+
+
+async def create_customer(
+    tenant: Tenant, document: str, *, key: str | None = None, **fields: Any
+) -> dict[str, Any]:
+    """A customer the API must accept, as `document` (the module's customerCreate) selects it."""
+    payload = await customer_create(tenant, document, key=key, **fields)
     assert payload["userErrors"] == [], payload["userErrors"]
     customer: dict[str, Any] = payload["customer"]
     return customer

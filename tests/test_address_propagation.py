@@ -9,6 +9,7 @@ import pytest
 
 from models import Address, Invoice, Subscription
 from models.enums import AddressType
+from tests import helpers
 from tests.client import Tenant
 from tests.helpers import pk_of
 
@@ -101,10 +102,7 @@ async def create_customer(tenant: Tenant, *, with_invoice_address: bool) -> dict
     fields["address"] = DEFAULT_ADDRESS
     if with_invoice_address:
         fields["invoiceAddress"] = INVOICE_ADDRESS
-    data = await tenant.execute(CUSTOMER_CREATE, {"input": fields})
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
+    return await helpers.create_customer(tenant, CUSTOMER_CREATE, **fields)
 
 
 async def run(tenant: Tenant, document: str, name: str, **fields: Any) -> dict[str, Any]:

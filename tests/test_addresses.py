@@ -10,6 +10,7 @@ import pytest
 from models import Address, Customer
 from models.enums import AddressType
 from schema.node import decode_id, encode_id
+from tests import helpers
 from tests.client import Tenant
 from tests.helpers import errors_of
 
@@ -78,11 +79,10 @@ Snapshot = list[tuple[Any, ...]]
 
 
 async def create_customer(tenant: Tenant, name: str = "Muster GmbH") -> str:
-    data = await tenant.execute(
-        CREATE_CUSTOMER, {"input": {"type": "COMPANY", "companyName": name, "address": BERLIN}}
+    customer = await helpers.create_customer(
+        tenant, CREATE_CUSTOMER, type="COMPANY", companyName=name, address=BERLIN
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer_id: str = data["customerCreate"]["customer"]["id"]
+    customer_id: str = customer["id"]
     return customer_id
 
 

@@ -13,7 +13,7 @@ from models import ApiKey, CustomerEvent
 from models.enums import ActorType, ApiKeyScope, CustomerEventAction, UserRole
 from schema.node import encode_id
 from tests.client import Api, Tenant
-from tests.helpers import pk_of
+from tests.helpers import create_customer, pk_of
 
 PASSWORD = "korrekt-pferd-batterie"
 
@@ -127,11 +127,7 @@ async def user_session(tenant: Tenant, role: UserRole = UserRole.EMPLOYEE) -> tu
 
 
 async def create(tenant: Tenant, fields: dict[str, Any], key: str | None = None) -> dict[str, Any]:
-    data = await tenant.api.execute(CREATE, {"input": fields}, key=key or tenant.key)
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == []
-    customer: dict[str, Any] = payload["customer"]
-    return customer
+    return await create_customer(tenant, CREATE, key=key, **fields)
 
 
 async def events_of(tenant: Tenant, customer_id: str) -> list[dict[str, Any]]:

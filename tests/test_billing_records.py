@@ -10,6 +10,7 @@ import pytest
 from models import Address, Invoice, Order, Payment, Subscription
 from models.enums import OrderStatus, SubscriptionStatus
 from schema.node import encode_id
+from tests import helpers
 from tests.client import Api, Tenant
 from tests.helpers import errors_of, pk_of
 
@@ -167,13 +168,11 @@ INVOICE_COPY = {
 async def create_customer(
     tenant: Tenant, name: str = "Muster GmbH", **fields: Any
 ) -> dict[str, Any]:
-    data = await tenant.execute(
+    return await helpers.create_customer(
+        tenant,
         CUSTOMER_CREATE,
-        {"input": {"type": "COMPANY", "companyName": name, "address": ADDRESS, **fields}},
+        **{"type": "COMPANY", "companyName": name, "address": ADDRESS} | fields,
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
 
 
 async def mutate(tenant: Tenant, document: str, name: str, **fields: Any) -> dict[str, Any]:

@@ -13,15 +13,21 @@ import graphql
 import pytest
 from tortoise.models import Model
 
+from domain.customers.address_roles import ADDRESS_VALUES
+from domain.customers.listing import CUSTOMER_VALUES
 from domain.customers.registry import (
     ADDRESS_ATTRIBUTES,
+    ADDRESS_LABELS,
     CUSTOMER_ATTRIBUTES,
+    CUSTOMER_HEADERS,
     PERSONAL_ADDRESS_FIELDS,
     PERSONAL_CUSTOMER_FIELDS,
+    POSTAL_FIELDS,
     Attribute,
     graphql_names,
 )
 from models import Address, Customer
+from spreadsheets.customer_columns import Headers, customer_columns
 from tests.client import Tenant
 from tests.helpers import pk_of
 
@@ -157,6 +163,32 @@ def test_every_model_column_has_exactly_one_entry(
     assert set(names) - columns == set(), "a registry entry names no model column"
 
 
+def test_the_values_a_page_reads_are_the_attributes_the_api_shows() -> None:
+    # given
+    shown_customer = {a.name for a in CUSTOMER_ATTRIBUTES if a.graphql is not None}
+    shown_address = {a.name for a in ADDRESS_ATTRIBUTES if a.graphql is not None}
+
+    # when / then: the typed row values are spelled out for mypy, so they must not drift
+    assert set(CUSTOMER_VALUES) == shown_customer
+    assert set(ADDRESS_VALUES) == shown_address | {"customer_id"}
+
+
+def test_the_export_has_a_column_for_each_exported_attribute() -> None:
+    # given
+    headers = Headers(customer=CUSTOMER_HEADERS, address=ADDRESS_LABELS)
+    exported = {a.header for a in CUSTOMER_ATTRIBUTES if a.header is not None and a.exported}
+
+    # when
+    columns = [column.header for column in customer_columns(datev=True, headers=headers)]
+
+    # then
+    master = [header for header in columns if ": " not in header]
+    assert sorted(master) == sorted(exported)
+    for group in ("Standard-Rechnungsadresse", "Standard-Kundenadresse"):
+        labels = [header.split(": ", 1)[1] for header in columns if header.startswith(group)]
+        assert labels == [ADDRESS_LABELS[name] for name in POSTAL_FIELDS]
+
+
 def test_personal_data_is_what_the_data_protection_rules_name() -> None:
     # given / when / then
     assert set(PERSONAL_CUSTOMER_FIELDS) == PERSONAL_CUSTOMER
@@ -200,6 +232,8 @@ async def test_every_input_attribute_is_stored_and_answered_under_its_graphql_na
     datev_tenant: Tenant,
 ) -> None:
     # given
+    assert set(GIVEN) == {a.name for a in CUSTOMER_ATTRIBUTES if a.input and a.name != "type"}
+    assert set(ADDRESS_GIVEN) == {a.name for a in ADDRESS_ATTRIBUTES if a.input}
     customer_input = graphql_input(CUSTOMER_ATTRIBUTES, GIVEN) | {
         "type": "COMPANY",
         "address": graphql_input(ADDRESS_ATTRIBUTES, ADDRESS_GIVEN),

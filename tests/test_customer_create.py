@@ -12,7 +12,7 @@ from models.enums import AddressType, CustomerType, Language, NumberRangeKind
 from schema.errors import camel
 from schema.node import decode_id
 from tests.client import Api, Tenant
-from tests.helpers import errors_of
+from tests.helpers import customer_create, errors_of
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -34,9 +34,7 @@ mutation Create($input: CustomerCreateInput!) {
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    return payload
+    return await customer_create(tenant, CREATE, **fields)
 
 
 async def test_person_with_address_is_stored_with_defaults(tenant: Tenant) -> None:

@@ -21,6 +21,7 @@ from models import (
     Subscription,
 )
 from models.enums import CustomerEventAction, NumberRangeKind, OrderStatus, SubscriptionStatus
+from tests import helpers
 from tests.client import Api, Tenant
 from tests.helpers import errors_of, pk_of
 from tests.live_server import live_servers
@@ -126,21 +127,8 @@ async def create_customer(tenant: Tenant, name: str = "Muster GmbH", **fields: A
 async def create_customer_payload(
     tenant: Tenant, name: str = "Muster GmbH", **fields: Any
 ) -> dict[str, Any]:
-    data = await tenant.execute(
-        CUSTOMER_CREATE,
-        {
-            "input": {
-                "type": "COMPANY",
-                "companyName": name,
-                "address": ADDRESS,
-                "invoiceAddress": INVOICE_ADDRESS,
-                **fields,
-            }
-        },
-    )
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
+    given = {"companyName": name, "address": ADDRESS, "invoiceAddress": INVOICE_ADDRESS}
+    return await helpers.create_customer(tenant, CUSTOMER_CREATE, type="COMPANY", **given | fields)
 
 
 async def run(tenant: Tenant, document: str, name: str, **fields: Any) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from domain.api_keys import issue_key
 from models import Customer, NumberRange, Organization
 from models.enums import ApiKeyScope, NumberRangeKind
 from schema.node import decode_id
+from tests import helpers
 from tests.client import Api, Tenant
-from tests.helpers import errors_of
+from tests.helpers import customer_create, errors_of
 
 ORGANIZATION = """
 query Organization {
@@ -123,17 +124,12 @@ async def stored_settings(organization_id: uuid.UUID) -> tuple[int, str | None, 
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": {**COMPANY, **fields}})
-    payload: dict[str, Any] = data["customerCreate"]
-    return payload
+    return await customer_create(tenant, CREATE, **COMPANY | fields)
 
 
 async def create_customer(tenant: Tenant, **fields: Any) -> dict[str, Any]:
     """Create a customer that must be accepted; the customer as returned."""
-    payload = await create(tenant, **fields)
-    assert payload["userErrors"] == []
-    customer: dict[str, Any] = payload["customer"]
-    return customer
+    return await helpers.create_customer(tenant, CREATE, **COMPANY | fields)
 
 
 async def update(tenant: Tenant, customer_id: str, **fields: Any) -> dict[str, Any]:

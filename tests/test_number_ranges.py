@@ -12,7 +12,7 @@ from models import Customer, NumberRange
 from models.enums import NumberRangeKind
 from schema.node import decode_id
 from tests.client import Api, Tenant
-from tests.helpers import errors_of
+from tests.helpers import customer_create, errors_of
 
 NUMBER_RANGES = """
 query NumberRanges {
@@ -67,9 +67,7 @@ def today() -> dt.date:
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": {**COMPANY, **fields}})
-    payload: dict[str, Any] = data["customerCreate"]
-    return payload
+    return await customer_create(tenant, CREATE, **COMPANY | fields)
 
 
 async def create_number(tenant: Tenant, **fields: Any) -> str:

@@ -1,4 +1,4 @@
-"""Creating, changing, archiving and deleting customers."""
+"""Creating and changing customers: the create and update rules, numbers, uniqueness."""
 
 from __future__ import annotations
 

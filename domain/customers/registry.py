@@ -167,17 +167,13 @@ CUSTOMER_ATTRIBUTES: tuple[Attribute, ...] = (
 )
 
 
-def _address(name: str, *, personal: bool, graphql: str, **rest: Any) -> Attribute:
-    return Attribute(name, personal, graphql, input=(name,), **rest)
-
-
 ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("id", False, "id"),
     Attribute("organization_id", False),
     Attribute("customer_id", False),
     Attribute("type", False, "type"),
     Attribute("is_default", False, "isDefault"),
-    _address(
+    _given(
         "company_name",
         personal=True,
         graphql="companyName",
@@ -185,7 +181,7 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         header="Firma",
         postal=True,
     ),
-    _address(
+    _given(
         "first_name",
         personal=True,
         graphql="firstName",
@@ -193,7 +189,7 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         header="Vorname",
         postal=True,
     ),
-    _address(
+    _given(
         "last_name",
         personal=True,
         graphql="lastName",
@@ -201,7 +197,7 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         header="Nachname",
         postal=True,
     ),
-    _address(
+    _given(
         "addition",
         personal=True,
         graphql="addition",
@@ -209,7 +205,7 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         header="Adresszusatz",
         postal=True,
     ),
-    _address(
+    _given(
         "street",
         personal=True,
         graphql="street",
@@ -217,7 +213,7 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         header="Straße",
         postal=True,
     ),
-    _address(
+    _given(
         "house_number",
         personal=True,
         graphql="houseNumber",
@@ -226,14 +222,12 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         postal=True,
     ),
     # Checked against the country as well (domain.customers.fields.clean_address).
-    _address(
-        "zip", personal=True, graphql="zip", cleaner=validation.text, header="PLZ", postal=True
-    ),
-    _address(
+    _given("zip", personal=True, graphql="zip", cleaner=validation.text, header="PLZ", postal=True),
+    _given(
         "city", personal=True, graphql="city", cleaner=validation.text, header="Ort", postal=True
     ),
     # A country alone identifies no one: it stays when a customer is anonymized.
-    _address(
+    _given(
         "country_code",
         personal=False,
         graphql="countryCode",
@@ -241,13 +235,10 @@ ADDRESS_ATTRIBUTES: tuple[Attribute, ...] = (
         header="Land",
         postal=True,
     ),
-    _address("email", personal=True, graphql="email", cleaner=validation.email),
+    _given("email", personal=True, graphql="email", cleaner=validation.email),
     Attribute("created_at", False),
     Attribute("updated_at", False),
 )
-
-CUSTOMER = {attribute.name: attribute for attribute in CUSTOMER_ATTRIBUTES}
-ADDRESS = {attribute.name: attribute for attribute in ADDRESS_ATTRIBUTES}
 
 
 def _names(attributes: tuple[Attribute, ...], keep: Callable[[Attribute], bool]) -> tuple[str, ...]:
