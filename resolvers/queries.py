@@ -8,11 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from domain.customer_addresses import addresses_of_customers
-from domain.customer_listing import (
+from domain.customers.address_roles import addresses_of_customers
+from domain.customers.listing import (
     CustomerFilter as ListFilter,
 )
-from domain.customer_listing import (
+from domain.customers.listing import (
     PaginationError,
     SortField,
     StatusFilter,

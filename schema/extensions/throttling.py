@@ -15,7 +15,7 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from domain.customer_listing import DEFAULT_PAGE_SIZE
+from domain.customers.listing import DEFAULT_PAGE_SIZE
 from domain.rate_limits import BucketPolicy, charge
 from schema.extensions.cost import PagePricing, query_cost
 from settings import ApiLimits

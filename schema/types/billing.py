@@ -8,7 +8,8 @@ from typing import Self
 
 import strawberry
 
-from domain.customer_addresses import POSTAL_FIELDS, invoice_address
+from domain.customers.address_roles import invoice_address
+from domain.customers.registry import POSTAL_FIELDS
 from models import Invoice as InvoiceRow
 from models import Order as OrderRow
 from models import Payment as PaymentRow
