@@ -29,6 +29,7 @@ from resolvers import (
 from schema.idempotency import IdempotentExecution
 from schema.masking import MaskUnexpectedErrors
 from schema.node import Node
+from schema.operation_outcome import OperationOutcome
 from schema.operations import OperationChoice
 from schema.payloads import (
     AddressPayload,
@@ -172,6 +173,8 @@ def build_schema(
     ]
     breaker = ChargeBreaker()
     extensions: list[Any] = [
+        # Outermost: it sees every operation's outcome, refusals by the others included.
+        OperationOutcome,
         MaskUnexpectedErrors,
         # One rule class per limit for the schema's life, not one per request: the
         # rules are part of the validation cache's key.

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import multiprocessing
+import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -17,6 +18,7 @@ from domain.idempotency import purge_expired
 from models import ExportJob
 from models.enums import JobStatus
 from settings import Settings
+from telemetry.metrics import record_job
 
 logger = logging.getLogger("kundenstamm.exports")
 
@@ -61,6 +63,7 @@ class ExportRunner:
     async def _run(self, job_id: uuid.UUID) -> None:
         loop = asyncio.get_running_loop()
         self._queued.add(job_id)
+        started = time.monotonic()
         try:
             await loop.run_in_executor(
                 self._worker_pool(),
@@ -83,6 +86,8 @@ class ExportRunner:
             )
         finally:
             self._queued.discard(job_id)
+        status = await ExportJob.filter(id=job_id).first().values_list("status", flat=True)
+        record_job("export", str(status) if status else None, time.monotonic() - started)
 
     async def _sweep_forever(self) -> None:
         while True:
