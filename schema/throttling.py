@@ -17,6 +17,7 @@ from strawberry.extensions import SchemaExtension
 
 from domain.customer_listing import DEFAULT_PAGE_SIZE
 from domain.rate_limits import BucketPolicy, charge
+from schema.caller_bucket import caller_bucket
 from schema.cost import PagePricing, query_cost
 from settings import ApiLimits
 
@@ -81,7 +82,6 @@ class QueryCost(SchemaExtension):
             self.pages,
         )
         self.report = {"requestedQueryCost": cost}
-        caller = execution.context.caller
         if cost > self.limits.max_query_cost:
             execution.result = _refuse(
                 f"The query costs {cost} points, more than the {self.limits.max_query_cost} "
@@ -90,8 +90,8 @@ class QueryCost(SchemaExtension):
                 cost=cost,
                 maximumCost=self.limits.max_query_cost,
             )
-        elif caller is not None and self.breaker.closed():
-            bucket = f"{caller.actor.type.value}:{caller.actor.id}"
+        elif self.breaker.closed():
+            bucket = caller_bucket(execution.context)
             try:
                 taken = await charge(bucket, cost, self.policy)
             except Exception as error:
