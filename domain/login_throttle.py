@@ -92,7 +92,10 @@ def _charge_sql(dialect: str, policy: DelayPolicy) -> str:
     delay = f"(CASE {count} {cases} ELSE {policy.cap_seconds} END)"
     # Only placeholders and the policy's integers go into the text; values are bound.
     return (
-        f"UPDATE login_failures SET failures = {count}, blocked_until = {p[1]} + {delay},"  # noqa: S608
+        # A free failure leaves no wait at all (0), not "wait until now": a concurrent
+        # attempt that read the clock a moment earlier must not be refused by it.
+        f"UPDATE login_failures SET failures = {count},"  # noqa: S608
+        f" blocked_until = CASE WHEN {delay} = 0 THEN 0 ELSE {p[1]} + {delay} END,"
         f" last_attempt_at = {p[1]} WHERE key = {p[0]} AND blocked_until <= {p[1]}"
         " RETURNING failures"
     )
