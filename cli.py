@@ -221,11 +221,20 @@ async def _prepare_serving(settings: Settings) -> None:
     # Output that no one watches ends up in container and journal logs, readable by
     # whoever reads logs: the key goes into a file of this user's only.
     path = store_first_api_key(settings.data_dir, key.secret)
-    print(
+    _announce(
+        settings,
         f'Created the organization "Default". Its API key (write) is in {path} '
         "(readable by this user only): store it elsewhere, then delete the file.",
-        flush=True,
     )
+
+
+def _announce(settings: Settings, message: str) -> None:
+    """What `serve` tells its operator: a line of the log when the log is JSON (every
+    line of it one object), else printed."""
+    if settings.log_format == "json":
+        logger.info(message)
+    else:
+        print(message, flush=True)
 
 
 def _workers(requested: int | None) -> int:
@@ -251,7 +260,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         # Each worker reads its settings from the environment (app.create_app_from_env).
         os.environ["KUNDENSTAMM_PUBLIC_URL"] = f"http://{shown}:{port}"
     asyncio.run(_prepare_serving(settings))
-    print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    _announce(settings, f"GraphiQL: http://{host}:{port}/graphql")
     metrics_dir = None
     if settings.metrics and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
         # Each worker writes its samples here and /metrics sums them. Set before any
