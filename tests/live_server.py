@@ -92,13 +92,15 @@ async def live_servers(
     *,
     workers: int = 1,
     log: IO[bytes] | None = None,
+    ports: list[int] | None = None,
 ) -> AsyncIterator[list[str]]:
     """`count` servers (`serve --workers workers`) on one database; yields their base URLs.
 
     `extra_env`: more KUNDENSTAMM_* settings for the servers (limits, say); `log`: a file
-    for what they log and print (a pipe nobody reads would fill up and stall them).
+    for what they log and print (a pipe nobody reads would fill up and stall them);
+    `ports`: where they listen (default: free ports).
     """
-    ports = [free_port() for _ in range(count)]
+    ports = ports or [free_port() for _ in range(count)]
     processes: list[asyncio.subprocess.Process] = []
     try:
         for port in ports:
