@@ -12,6 +12,7 @@ from resolvers.payloads import refusals_as
 from schema.inputs import LoginInput, PasswordChangeInput
 from schema.payloads import LoginPayload, LogoutPayload, PasswordChangePayload
 from schema.types.user import User
+from telemetry.metrics import LOGIN_ATTEMPTS
 
 
 def _client_address(info: Info) -> str | None:
@@ -38,7 +39,12 @@ async def login(info: Info, input: LoginInput) -> LoginPayload:
             email_address=input.email, password=input.password, address=_client_address(info)
         )
     except LoginThrottled as error:
+        LOGIN_ATTEMPTS.labels("throttled").inc()
         raise _throttled(info, error) from None
+    except DomainError:
+        LOGIN_ATTEMPTS.labels("refused").inc()
+        raise
+    LOGIN_ATTEMPTS.labels("ok").inc()
     return LoginPayload(
         token=session.token, expires_at=session.expires_at, user=User.from_model(session.user)
     )
