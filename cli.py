@@ -259,6 +259,14 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         shown = f"[{shown}]" if ":" in shown else shown
         # Each worker reads its settings from the environment (app.create_app_from_env).
         os.environ["KUNDENSTAMM_PUBLIC_URL"] = f"http://{shown}:{port}"
+    if settings.environment == "development":
+        # Nothing else would tell an operator who forgot KUNDENSTAMM_ENV.
+        logger.warning(
+            "running in development mode: GraphiQL %s, 'Did you mean' hints on, a generated "
+            "secret key unless KUNDENSTAMM_SECRET_KEY is set; for production set "
+            "KUNDENSTAMM_ENV=production",
+            "on" if settings.graphiql else "off",
+        )
     asyncio.run(_prepare_serving(settings))
     _announce(settings, f"GraphiQL: http://{host}:{port}/graphql")
     metrics_dir = None

@@ -146,7 +146,7 @@ async def test_revoked_key_is_refused(api: Api, database_url: str) -> None:
     assert stored.revoked_at is not None
 
 
-async def test_production_refuses_the_default_secret(database_url: str) -> None:
+async def test_production_refuses_to_start_without_a_secret(database_url: str) -> None:
     # when
     code, _, err = await run_cli(database_url, "migrate", env={"KUNDENSTAMM_ENV": "production"})
     # then

@@ -149,5 +149,7 @@ async def test_a_whole_run_logs_json_lines_without_any_credential(
     assert [line["status"] for line in downloads] == [200]
     # probes are not at info level (the server logs at info)
     assert not [line for line in requests if line["path"] in ("/healthz", "/readyz", "/metrics")]
+    # a server started without KUNDENSTAMM_ENV says that it runs as development
+    assert [line["level"] for line in lines if "development mode" in line["message"]] == ["warning"]
     # uvicorn's own access log is off
     assert not [line for line in lines if line["logger"] == "uvicorn.access"]
