@@ -15,6 +15,7 @@ address or IP address themselves.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import ipaddress
 import math
@@ -82,6 +83,7 @@ def address_key(address: str | None) -> str | None:
     return _digest("address", str(ip))
 
 
+@functools.cache
 def _charge_sql(dialect: str, policy: DelayPolicy) -> str:
     # A failure count past the list waits the cap; an old count starts over at one.
     delays = policy.delays()
@@ -109,6 +111,7 @@ _SQL: dict[str, dict[str, str]] = {
         "forget": "DELETE FROM login_failures WHERE key = $1",
         "give_back": "UPDATE login_failures SET failures = failures - 1"
         " WHERE key = $1 AND failures > 0",
+        "purge": "DELETE FROM login_failures WHERE last_attempt_at < $1 AND blocked_until < $2",
     },
     "sqlite": {
         "insert": "INSERT INTO login_failures (key, failures, blocked_until, last_attempt_at)"
@@ -117,6 +120,7 @@ _SQL: dict[str, dict[str, str]] = {
         "forget": "DELETE FROM login_failures WHERE key = ?1",
         "give_back": "UPDATE login_failures SET failures = failures - 1"
         " WHERE key = ?1 AND failures > 0",
+        "purge": "DELETE FROM login_failures WHERE last_attempt_at < ?1 AND blocked_until < ?2",
     },
 }
 
@@ -145,7 +149,9 @@ async def _charge(key: str, policy: DelayPolicy, now: float) -> float | None:
 async def charge_attempt(*, account: str, address: str | None) -> None:
     """Count an attempt against the account and the address, or refuse it unchecked."""
     now = time.time()
-    charges = [(account, ACCOUNT)] + ([(address, ADDRESS)] if address else [])
+    # The address first: an attempt its own client may not make yet does not count
+    # against the account it aimed at.
+    charges = ([(address, ADDRESS)] if address else []) + [(account, ACCOUNT)]
     for key, policy in charges:
         blocked_until = await _charge(key, policy, now)
         if blocked_until is not None:
@@ -160,6 +166,14 @@ async def forget_failures(*, account: str, address: str | None) -> None:
     await client.execute_query(sql["forget"], [account])
     if address:
         await client.execute_query(sql["give_back"], [address])
+
+
+async def purge_forgotten() -> None:
+    """Rows whose failures are forgotten anyway (an hour without attempts, no wait left)."""
+    client = _client()
+    now = time.time()
+    forget = max(ACCOUNT.forget_seconds, ADDRESS.forget_seconds)
+    await client.execute_query(_SQL[client.capabilities.dialect]["purge"], [now - forget, now])
 
 
 class _Slots:

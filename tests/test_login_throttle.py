@@ -13,7 +13,7 @@ import httpx
 from starlette.applications import Starlette
 
 from app import create_app
-from domain.login_throttle import ACCOUNT, ADDRESS, account_key, address_key
+from domain.login_throttle import ACCOUNT, ADDRESS, account_key, address_key, purge_forgotten
 from domain.passwords import verify_password
 from domain.users import create_user
 from models import LoginFailure, User, UserSession
@@ -167,11 +167,13 @@ async def test_one_address_trying_many_accounts_is_slowed_down_others_are_not(
             assert refused(await attempt(guesser, f"person{n}@example.com", WRONG))
         # when
         from_guesser = await attempt(guesser, EMAIL, PASSWORD)
+    owner_account_then = await failures_of(account_key(EMAIL))
     async with api_from(served_app, "198.51.100.20") as owner:
         from_owner = await attempt(owner, EMAIL, PASSWORD)
     # then: the address waits; the owner elsewhere logs in
     assert throttled(from_guesser)
     assert await failures_of(address_key("203.0.113.9")) == ADDRESS.free + 1
+    assert owner_account_then is None  # an attempt refused for its address counts nowhere
     assert from_owner.json()["data"]["login"]["token"].startswith("kss_")
 
 
@@ -240,3 +242,16 @@ async def test_anonymous_requests_are_charged_to_their_address(
     assert answers[-1].status_code == 429
     assert answers[-1].json()["errors"][0]["extensions"]["code"] == "THROTTLED"
     assert elsewhere.status_code == 200
+
+
+async def test_failures_an_hour_old_are_forgotten_and_swept_away(api: Api, tenant: Tenant) -> None:
+    # given: failures on two accounts, one of them an hour ago
+    for email in ("alt@example.com", "neu@example.com"):
+        await attempt(api, email, WRONG)
+    hour_ago = time.time() - ACCOUNT.forget_seconds - 1
+    await LoginFailure.filter(key=account_key("alt@example.com")).update(last_attempt_at=hour_ago)
+    # when: the server's periodic sweep
+    await purge_forgotten()
+    # then
+    assert await failures_of(account_key("alt@example.com")) is None
+    assert await failures_of(account_key("neu@example.com")) == 1

@@ -15,6 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from domain.export_worker import run_export_job
 from domain.exports import ACTIVE, delete_expired_files, fail_abandoned_jobs, heartbeat_all
 from domain.idempotency import purge_expired
+from domain.login_throttle import purge_forgotten
 from models import ExportJob
 from models.enums import JobStatus
 from settings import Settings
@@ -101,6 +102,7 @@ class ExportRunner:
                 await delete_expired_files(self.settings.export_dir)
                 # Not exports, but the same kind of chore on the same schedule.
                 await purge_expired()
+                await purge_forgotten()
             except Exception:
                 # The sweeper must outlive a failed round (e.g. the database restarting).
                 logger.exception("export clean-up failed; retrying in %s s", SWEEP_SECONDS)
