@@ -29,6 +29,8 @@ from schema.extensions.document import reading_of
 from schema.extensions.idempotency import IdempotentRequests, idempotency_key
 from schema.loaders import Loaders
 from settings import ApiLimits
+from telemetry.logs import current_request
+from telemetry.metrics import operation_label, record_operation
 from web.auth import admit
 from web.graphql_http import (
     as_graphql_response,
@@ -94,6 +96,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def finished(self, request_id: str | None, state: RequestState) -> None:
         """Called once per request, answered or failed: the one place to observe it."""
+        operation = operation_label(state.operation_name)
+        log = current_request.get()
+        if log is not None:
+            log.operation = operation
+            if state.organization_id is not None:
+                log.organization_id = str(state.organization_id)
+        if state.outcome is not None:
+            record_operation(state.operation_name, state.outcome.value)
         logger.debug(
             "answered request %s: operation %s of organization %s: %s",
             request_id,

@@ -17,6 +17,7 @@ from strawberry.extensions import SchemaExtension
 
 from domain.customers.listing import DEFAULT_PAGE_SIZE
 from domain.rate_limits import BucketPolicy, charge
+from schema.extensions.caller_bucket import caller_bucket
 from schema.extensions.cost import PagePricing, query_cost
 from settings import ApiLimits
 
@@ -76,7 +77,6 @@ class QueryCost(SchemaExtension):
         assert reading is not None  # read before validation, which let it through
         cost = query_cost(execution.schema._schema, reading, execution.variables, self.pages)
         self.report = {"requestedQueryCost": cost}
-        caller = execution.context.caller
         if cost > self.limits.max_query_cost:
             execution.result = _refuse(
                 f"The query costs {cost} points, more than the {self.limits.max_query_cost} "
@@ -85,8 +85,8 @@ class QueryCost(SchemaExtension):
                 cost=cost,
                 maximumCost=self.limits.max_query_cost,
             )
-        elif caller is not None and self.breaker.closed():
-            bucket = f"{caller.actor.type.value}:{caller.actor.id}"
+        elif self.breaker.closed():
+            bucket = caller_bucket(execution.context)
             try:
                 taken = await charge(bucket, cost, self.policy)
             except Exception as error:
