@@ -22,6 +22,7 @@ from web.export_runner import ExportRunner
 from web.graphql_app import GraphQLApp
 from web.import_runner import ImportRunner
 from web.request_id import RequestIdMiddleware
+from web.webapp import webapp_routes
 
 
 async def health(request: Request) -> Response:
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> Starlette:
             ),
             Route("/exports/{organization_id}/{job_id}", download_export, methods=["GET", "HEAD"]),
             Route("/health", health, methods=["GET"]),
+            *webapp_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),
