@@ -200,7 +200,9 @@ async def _prepare_serving(settings: Settings) -> None:
         key = await _connected(settings, ensure_default_organization)
     if key is not None:
         print(
-            'Created the organization "Default". Its API key (write; shown only now):\n'
+            # The id is what `kundenstamm user create --org` needs for the first web-app user.
+            f'Created the organization "Default" ({key.organization_id}). '
+            "Its API key (write; shown only now):\n"
             f"  {key.secret}\n"
             'Paste it into GraphiQL\'s headers as {"Authorization": "Bearer <key>"}.',
             flush=True,

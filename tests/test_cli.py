@@ -170,9 +170,11 @@ async def test_serve_on_an_empty_database_prints_a_key_that_works(
     try:
         assert process.stdout is not None
         key = ""
+        printed = ""
         while not key:
             line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
             assert line, "the server stopped before printing a key"
+            printed += line
             if line.strip().startswith("ks_"):
                 key = line.strip()
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
@@ -203,3 +205,5 @@ async def test_serve_on_an_empty_database_prints_a_key_that_works(
     }
     organization = await Organization.get()
     assert organization.name == "Default"
+    # The id `user create --org` needs for the first web-app user.
+    assert f'organization "Default" ({organization.id})' in printed

@@ -533,9 +533,12 @@ def test_delete_shows_why_it_is_blocked_and_deletes_irrevocably_otherwise(
     # then: the reasons, and no way to delete
     blocked = page.get_by_role("dialog", name="Kunde kann nicht gelöscht werden")
     expect(blocked.get_by_role("listitem")).to_have_text(["1 aktives Abonnement", "1 Rechnung"])
+    expect(blocked.get_by_role("button", name="Schließen")).to_be_focused()
     expect(blocked.get_by_role("button", name="Unwiderruflich löschen")).to_have_count(0)
-    blocked.get_by_role("button", name="Schließen").click()
+    page.keyboard.press("Escape")
     expect(blocked).to_be_hidden()
+    # focus goes back to what opened the dialog
+    expect(page.get_by_role("button", name="Löschen", exact=True)).to_be_focused()
     assert stored(app, muster, billed["id"])["status"] == "ACTIVE"
     # when
     open_customer(page, app, free["id"])

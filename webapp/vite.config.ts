@@ -10,8 +10,6 @@ export default defineConfig({
     outDir: "../web/static/app",
     emptyOutDir: true,
     sourcemap: false,
-    // One bundle: a small internal app gains nothing from chunks, and fewer files diff.
-    rollupOptions: { output: { manualChunks: undefined } },
   },
   server: {
     // `npm run dev`: the API of a local `kundenstamm serve`.
