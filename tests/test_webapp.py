@@ -179,6 +179,11 @@ def test_login_with_a_one_time_password_asks_for_a_new_one_and_logout_ends_the_s
     # when
     page.get_by_label("Passwort").fill(one_time)
     page.get_by_role("button", name="Anmelden").click()
+    expect(page.get_by_role("heading", name="Neues Passwort festlegen")).to_be_visible()
+    page.reload()
+    # then: also after a reload, the new password comes first
+    expect(page.get_by_role("heading", name="Neues Passwort festlegen")).to_be_visible()
+    # when
     page.get_by_label("Aktuelles Passwort", exact=True).fill(one_time)
     page.get_by_label("Neues Passwort", exact=True).fill(new_password)
     page.get_by_role("button", name="Passwort ändern").click()

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Provider, useMutation, useQuery } from "urql";
 import { createClient } from "./client";
 import { LOGOUT, WORKSPACE } from "./operations";
@@ -56,10 +56,14 @@ function WorkspaceLoader(props: {
   onPasswordChangeRequired: () => void;
 }): ReactNode {
   const [{ data, error, fetching }] = useQuery({ query: WORKSPACE });
-  if (error?.graphQLErrors.some((e) => e.extensions.code === "PASSWORD_CHANGE_REQUIRED")) {
-    props.onPasswordChangeRequired();
-    return null;
-  }
+  // A reload during a one-time-password session: the server refuses everything else.
+  const mustChangePassword =
+    error?.graphQLErrors.some((e) => e.extensions.code === "PASSWORD_CHANGE_REQUIRED") ?? false;
+  const { onPasswordChangeRequired } = props;
+  useEffect(() => {
+    if (mustChangePassword) onPasswordChangeRequired();
+  }, [mustChangePassword, onPasswordChangeRequired]);
+  if (mustChangePassword) return null;
   if (fetching || !data) {
     return <p role="status">{error ? "Die Daten konnten nicht geladen werden." : "Wird geladen …"}</p>;
   }

@@ -13,20 +13,22 @@ interface Props {
 export function Dialog(props: Props): ReactNode {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const { onClose } = props;
+  // The latest onClose, so that a re-render of the parent does not reopen the dialog.
+  const onClose = useRef(props.onClose);
+  onClose.current = props.onClose;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     dialog.showModal();
-    const closed = (): void => onClose();
+    const closed = (): void => onClose.current();
     dialog.addEventListener("close", closed);
     return () => {
       dialog.removeEventListener("close", closed);
       if (dialog.open) dialog.close();
       opener?.focus();
     };
-  }, [onClose]);
+  }, []);
   return (
     <dialog ref={ref} aria-labelledby={titleId} className="dialog">
       <h2 id={titleId}>{props.title}</h2>

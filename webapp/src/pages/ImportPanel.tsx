@@ -38,7 +38,7 @@ export function ImportPanel(props: { onImported: () => void }): ReactNode {
     setProblem("");
     setJob(null);
     setJobId(null);
-    const result = await upload({ input: { file, dryRun, background: true, mode: "UPSERT" } });
+    const result = await upload({ input: { file, dryRun, background: true } });
     const payload = result.data?.customersImport;
     if (!payload?.importJob) {
       setProblem(payload?.userErrors[0]?.message ?? "Der Import konnte nicht gestartet werden.");
