@@ -22,12 +22,15 @@ export function CustomerList(): ReactNode {
   const [page, setPage] = useState<Page>({ first: PAGE_SIZE });
 
   useEffect(() => {
+    const next = search.trim();
+    // Only a changed search starts again at the first page (not the first render).
+    if (next === appliedSearch) return;
     const timer = window.setTimeout(() => {
-      setAppliedSearch(search.trim());
+      setAppliedSearch(next);
       setPage({ first: PAGE_SIZE });
     }, SEARCH_DELAY_MS);
     return () => window.clearTimeout(timer);
-  }, [search]);
+  }, [search, appliedSearch]);
 
   const [{ data, fetching, error }, reload] = useQuery({
     query: CUSTOMERS,
