@@ -26,6 +26,7 @@ from web.import_runner import ImportRunner
 from web.metrics_endpoint import MetricsEndpoint
 from web.request_id import RequestIdMiddleware
 from web.request_log import RequestLogMiddleware
+from web.webapp import webapp_routes
 
 
 def operations_routes(settings: Settings) -> list[BaseRoute]:
@@ -92,6 +93,7 @@ def create_app(settings: Settings) -> Starlette:
             *ide_routes,
             Route("/exports/{organization_id}/{job_id}", download_export, methods=["GET", "HEAD"]),
             *operations_routes(settings),
+            *webapp_routes(),
         ],
         middleware=[
             Middleware(RequestIdMiddleware),

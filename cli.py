@@ -212,7 +212,9 @@ async def _prepare_serving(settings: Settings) -> None:
         return
     if sys.stdout.isatty():
         print(
-            'Created the organization "Default". Its API key (write; shown only now):\n'
+            # The id is what `kundenstamm user create --org` needs for the first web-app user.
+            f'Created the organization "Default" ({key.organization_id}). '
+            "Its API key (write; shown only now):\n"
             f"  {key.secret}\n"
             'Paste it into GraphiQL\'s headers as {"Authorization": "Bearer <key>"}.',
             flush=True,
@@ -223,7 +225,8 @@ async def _prepare_serving(settings: Settings) -> None:
     path = store_first_api_key(settings.data_dir, key.secret)
     _announce(
         settings,
-        f'Created the organization "Default". Its API key (write) is in {path} '
+        f'Created the organization "Default" ({key.organization_id}). '
+        f"Its API key (write) is in {path} "
         "(readable by this user only): store it elsewhere, then delete the file.",
     )
 

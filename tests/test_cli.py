@@ -209,3 +209,5 @@ async def test_serve_on_an_empty_database_keeps_a_key_that_works_in_a_private_fi
     }
     organization = await Organization.get()
     assert organization.name == "Default"
+    # The id `user create --org` needs for the first web-app user.
+    assert f'organization "Default" ({organization.id})' in printed
