@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 
 from domain.audit import changes_between, record_event
 from domain.customer_fields import clean_address
-from domain.customers import get_customer, lock_customer
+from domain.customers import get_customer, lock_customer, refuse_anonymized
 from domain.errors import DomainError, not_found
 from domain.principal import Actor
 from models import Address, Customer
@@ -30,9 +30,10 @@ async def _locked(organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
     """The address, read after locking its customer (gone meanwhile means not found)."""
     address = await get_address(organization_id, address_id)
     try:
-        await lock_customer(organization_id, address.customer_id)
+        customer = await lock_customer(organization_id, address.customer_id)
     except DomainError:
         raise not_found("Address") from None
+    refuse_anonymized(customer)
     return await get_address(organization_id, address_id)
 
 
@@ -71,6 +72,7 @@ async def create_address(
         raise DomainError(errors)
     async with in_transaction():
         customer = await lock_customer(organization_id, customer_id, ("customer_id",))
+        refuse_anonymized(customer, ("customer_id",))
         has_default = await Address.filter(
             customer_id=customer.id, type=address_type, is_default=True
         ).exists()

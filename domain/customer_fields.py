@@ -45,6 +45,38 @@ ADDRESS_CLEANERS: dict[str, validation.Cleaner] = {
     "email": validation.email,
 }
 
+# Personal data (DSGVO): what customerAnonymize erases and a personal-data export holds.
+# A company's name names a legal entity, not a person: it is erased for persons only.
+PERSONAL_CUSTOMER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "invoice_email",
+    "phone",
+    "vat_id",
+    "commercial_register_court",
+    "commercial_register_number",
+    "external_id",
+)
+PERSONAL_ADDRESS_FIELDS = (
+    "first_name",
+    "last_name",
+    "addition",
+    "street",
+    "house_number",
+    "zip",
+    "city",
+    "email",
+)
+PERSONAL_FOR_PERSONS = ("company_name",)
+
+
+def personal_fields(customer_type: CustomerType) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(customer fields, address fields) holding personal data of a customer of this type."""
+    extra = PERSONAL_FOR_PERSONS if customer_type is CustomerType.PERSON else ()
+    return (*PERSONAL_CUSTOMER_FIELDS, *extra), (*PERSONAL_ADDRESS_FIELDS, *extra)
+
+
 REQUIRED_BY_TYPE: dict[CustomerType, tuple[str, ...]] = {
     CustomerType.PERSON: ("first_name", "last_name"),
     CustomerType.COMPANY: ("company_name",),

@@ -26,7 +26,7 @@ from domain.numbers import allocate_number, allocate_numbers, claim_number, clai
 from domain.principal import Actor
 from domain.validation import InvalidValue, clean_fields
 from models import Address, Customer, CustomerEvent, Organization
-from models.enums import AddressType, CustomerEventAction, NumberRangeKind
+from models.enums import AddressType, CustomerEventAction, CustomerStatus, NumberRangeKind
 
 # Customer attributes a caller may change; the rest is kept by the rules.
 EDITABLE_FIELDS = (*CUSTOMER_CLEANERS, "datev_debtor_number")
@@ -69,6 +69,16 @@ async def lock_customer(
     if customer is None:
         raise not_found("Customer", field)
     return customer
+
+
+def refuse_anonymized(customer: Customer, field: FieldPath = ("id",)) -> None:
+    """Every write path of a customer and its records calls this once it has the row."""
+    if customer.status is CustomerStatus.ANONYMIZED:
+        raise DomainError.single(
+            ErrorCode.ANONYMIZED,
+            "The customer was anonymized; it can no longer be changed.",
+            field,
+        )
 
 
 async def get_customer(
@@ -329,6 +339,7 @@ async def update_customer(
     wants_debtor_number = organization.datev_enabled and datev is not None and not datev_values
     for _ in range(_MAX_UPDATE_ATTEMPTS):
         current = await get_customer(organization.id, customer_id)
+        refuse_anonymized(current)
         if expected_version is not None and expected_version != current.version:
             raise _conflict(current.version)
         merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | cleaned

@@ -20,7 +20,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event, redact_events
-from domain.customers import lock_customer
+from domain.customers import lock_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
@@ -82,6 +82,7 @@ async def delete_customer(
     try:
         async with in_transaction():
             customer = await lock_customer(organization_id, customer_id)
+            refuse_anonymized(customer)
             blockers = (await deletion_blockers(organization_id, [customer.id])).get(customer.id)
             if blockers:
                 raise _refusal(blockers)

@@ -18,6 +18,7 @@ from tortoise import Tortoise
 
 from database import tortoise_config
 from domain.exports import customer_pages, heartbeat
+from domain.personal_data import encode_document, personal_data_document
 from models import ExportJob, Organization
 from models.enums import ExportFormat, JobStatus
 from spreadsheets.customer_columns import customer_columns
@@ -26,7 +27,11 @@ from spreadsheets.xlsx_writer import CustomerSheet
 
 logger = logging.getLogger("kundenstamm.exports")
 
-EXTENSIONS = {ExportFormat.XLSX: "xlsx", ExportFormat.DATEV: "csv"}
+EXTENSIONS = {
+    ExportFormat.XLSX: "xlsx",
+    ExportFormat.DATEV: "csv",
+    ExportFormat.PERSONAL_DATA: "json",
+}
 
 
 def run_export_job(database_url: str, export_dir: str, job_id: str, file_seconds: int) -> None:
@@ -43,6 +48,11 @@ async def _run(database_url: str, export_dir: Path, job_id: uuid.UUID, file_seco
 
 
 async def _write(job: ExportJob, organization: Organization, path: Path) -> int:
+    if job.format is ExportFormat.PERSONAL_DATA:
+        assert job.customer_id is not None  # start_export sets it for this format
+        document = await personal_data_document(organization, job.customer_id)
+        path.write_bytes(encode_document(document))
+        return 1
     pages = customer_pages(organization.id, include_archived=job.include_archived)
     if job.format is ExportFormat.DATEV:
         with DatevDebtorFile(path, organization) as datev_file:

@@ -19,6 +19,9 @@ class ExportJob(Model):
     organization_id: uuid.UUID
     format = fields.CharEnumField(ExportFormat, max_length=16)
     include_archived = fields.BooleanField(default=True)
+    customer_id = fields.UUIDField(
+        null=True, description="The one customer of a PERSONAL_DATA export"
+    )
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.PENDING)
     row_count = fields.IntField(null=True)
     error_message = fields.CharField(max_length=1000, null=True)

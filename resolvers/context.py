@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -27,8 +27,9 @@ class Context:
     max_page_size: int
     idempotency: Claim | None = None
     """Set when the mutation runs in the transaction that stores its response."""
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
-    """Side effects outside the database, run once the request's writes are committed."""
+    after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
+    """Side effects outside the database, run once the request's writes are committed
+    (awaited before the response is sent when they return an awaitable)."""
 
     @property
     def principal(self) -> Principal:

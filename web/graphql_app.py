@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
 import uuid
@@ -20,7 +21,7 @@ from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
-from domain.idempotency import Claim, stored_response
+from domain.idempotency import Claim, noting_customers, stored_response
 from models import IdempotencyRecord
 from resolvers.context import Context
 from resolvers.loaders import Loaders
@@ -119,10 +120,12 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 logger = logging.getLogger("kundenstamm.requests")
 
 
-def _run_after_commit(context: Context) -> None:
+async def _run_after_commit(context: Context) -> None:
     for callback in context.after_commit:
         try:
-            callback()
+            done = callback()
+            if inspect.isawaitable(done):
+                await done
         except Exception:
             # The response stands (the writes are committed); the log has what failed.
             logger.exception("after-commit step failed in request %s", context.request_id)
@@ -272,7 +275,7 @@ class GraphQLApp(GraphQL[Context, None]):
             result = await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
-            _run_after_commit(context)
+            await _run_after_commit(context)
             return result
         check_storable(operation)
         claim = Claim(
@@ -287,22 +290,23 @@ class GraphQLApp(GraphQL[Context, None]):
         self._running.add(running)
         try:
             context.idempotency = claim
-            result = await super().execute_single(
-                request, request_adapter, sub_response, context, root_value, request_data
-            )
+            with noting_customers() as shown:
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
             if claim.unavailable:
                 raise database_busy()
             if claim.busy:
                 raise in_progress()
             self._answer_from_earlier(claim, claim.earlier)
             if claim.holding:
-                await self._store(claim, request, result, sub_response, context.request_id)
+                await self._store(claim, request, result, sub_response, context.request_id, shown)
         finally:
             # First, and whatever the rollback does: a key left here would be refused
             # with 409 until the process ends.
             self._running.discard(running)
             await claim.release()
-        _run_after_commit(context)
+        await _run_after_commit(context)
         return result
 
     async def _store(
@@ -312,6 +316,7 @@ class GraphQLApp(GraphQL[Context, None]):
         result: ExecutionResult,
         sub_response: Response,
         request_id: str,
+        shown: set[uuid.UUID],
     ) -> None:
         """Commit the change with its response, or neither when a bug interfered."""
         if any(
@@ -323,7 +328,7 @@ class GraphQLApp(GraphQL[Context, None]):
             raise not_stored(request_id)
         try:
             response = await self.process_result(request, result)
-            await claim.complete(sub_response.status_code or 200, dict(response))
+            await claim.complete(sub_response.status_code or 200, dict(response), shown)
         except Exception:
             logger.exception("storing the response of request %s failed", request_id)
             await claim.release()

@@ -9,6 +9,7 @@ from typing import Self
 import strawberry
 
 from domain.customer_addresses import POSTAL_FIELDS, invoice_address
+from domain.idempotency import note_customer
 from models import Invoice as InvoiceRow
 from models import Order as OrderRow
 from models import Payment as PaymentRow
@@ -125,6 +126,7 @@ class Invoice(Node):
 
     @classmethod
     def from_model(cls, row: InvoiceRow) -> Self:
+        note_customer(row.customer_id)  # its address copy is personal data
         return cls(
             id=encode_id("Invoice", row.id),
             created_at=row.created_at,
