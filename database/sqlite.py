@@ -7,6 +7,7 @@
   when it upgrades a read to a write halfway through.
 - secure_delete: what a write replaces or deletes is overwritten with zeros, not left in
   the file's free space, so erased personal data (DSGVO) cannot be read from the file.
+  Debian's SQLite is built with it on; other builds are not, so it is set explicitly.
 """
 
 from __future__ import annotations
