@@ -315,7 +315,8 @@ async def test_a_stored_idempotent_response_holds_no_erased_value(
     assert retry.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENT_RESPONSE_ERASED"
     assert found_in(retry.text, ERASED) == []
     [record] = await IdempotencyRecord.filter(key="create-quast")
-    assert (record.status_code, record.customer_ids) == (410, None)
+    assert record.status_code == 410
+    assert not record.customer_ids
     assert found_in(record.response, ERASED) == []
     assert found_in(json.dumps(world.create_response, ensure_ascii=False), ERASED)
     count = await CustomerEvent.filter(action=CustomerEventAction.CREATED).count()
