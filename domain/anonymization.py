@@ -18,13 +18,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from database import wipe_replaced_data
 from domain.audit import record_event, redact_events
 from domain.customer_fields import personal_fields
 from domain.customers import get_customer, lock_customer, refuse_anonymized
+from domain.exports import ACTIVE
 from domain.idempotency import erase_stored_responses
 from domain.principal import Actor
 from models import Address, Customer, ExportJob
@@ -95,11 +96,14 @@ async def anonymize_customer(
 
 
 async def _retire_export_files(organization_id: uuid.UUID, customer_id: uuid.UUID) -> list[str]:
-    """Finished exports that may show the customer as it was: every export of the whole
-    organization, and the customer's own personal-data exports. Their jobs forget the
-    file (as after its expiry); the caller deletes the files after the commit."""
-    jobs = await ExportJob.filter(organization_id=organization_id, file_name__isnull=False).values(
-        "id", "format", "customer_id", "file_name"
+    """Exports that may show the customer as it was: every export of the whole
+    organization, and the customer's own personal-data exports. Finished ones forget
+    their file (as after its expiry; the caller deletes the files after the commit);
+    queued and running ones will not publish theirs (export_worker)."""
+    jobs = await (
+        ExportJob.filter(organization_id=organization_id)
+        .filter(Q(file_name__isnull=False) | Q(status__in=ACTIVE))
+        .values("id", "format", "customer_id", "file_name")
     )
     retired = [
         job
@@ -108,8 +112,10 @@ async def _retire_export_files(organization_id: uuid.UUID, customer_id: uuid.UUI
         or job["customer_id"] == customer_id
     ]
     if retired:
-        await ExportJob.filter(id__in=[job["id"] for job in retired]).update(file_name=None)
-    return [str(job["file_name"]) for job in retired]
+        await ExportJob.filter(id__in=[job["id"] for job in retired]).update(
+            file_name=None, erased_meanwhile=True
+        )
+    return [str(job["file_name"]) for job in retired if job["file_name"]]
 
 
 async def wipe_copies(anonymized: Anonymized, export_dir: Path) -> None:

@@ -96,10 +96,19 @@ async def export_customers(*, job_id: uuid.UUID, export_dir: Path, file_seconds:
         )
         return
     finished = dt.datetime.now(dt.UTC)
-    await ExportJob.filter(id=job.id).update(
+    # Conditional: a customer anonymized meanwhile may be in the file with its erased data
+    # (an anonymization after this update deletes the file itself).
+    published = await ExportJob.filter(id=job.id, erased_meanwhile=False).update(
         status=JobStatus.COMPLETED,
         row_count=rows,
         file_name=file_name,
         finished_at=finished,
         file_expires_at=finished + dt.timedelta(seconds=file_seconds),
     )
+    if not published:
+        (export_dir / file_name).unlink(missing_ok=True)
+        await ExportJob.filter(id=job.id).update(
+            status=JobStatus.FAILED,
+            error_message="A customer was anonymized while this export ran; start it again.",
+            finished_at=finished,
+        )

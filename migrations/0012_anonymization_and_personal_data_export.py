@@ -30,6 +30,14 @@ class Migration(migrations.Migration):
             ),
         ),
         ops.AddField(
+            model_name="ExportJob",
+            name="erased_meanwhile",
+            field=fields.BooleanField(
+                default=False,
+                description="Set when a customer is anonymized while the job runs: its file may hold the erased data and is not published",
+            ),
+        ),
+        ops.AddField(
             model_name="IdempotencyRecord",
             name="customer_ids",
             field=fields.TextField(

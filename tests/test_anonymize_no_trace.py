@@ -20,8 +20,14 @@ from models.enums import CustomerEventAction
 from settings import Settings
 from tests.client import Tenant
 from tests.conftest import POSTGRES_URL
-from tests.test_customer_anonymize import PERSON, anonymize, invoice, pk_of
-from tests.test_customers_export import download, export_completed, stored_job
+from tests.test_customer_anonymize import PERSON, anonymize, create_customer, invoice, pk_of
+from tests.test_customers_export import (
+    download,
+    export_completed,
+    start_export,
+    stored_job,
+    wait_for,
+)
 from tests.test_datev_export import data_rows, datev_export
 from tests.test_idempotency import replayed, send
 
@@ -177,8 +183,6 @@ async def world(datev_tenant: Tenant) -> World:
 
 
 async def _wait(tenant: Tenant, job_id: str) -> dict[str, Any]:
-    from tests.test_customers_export import wait_for
-
     job = await wait_for(tenant, job_id)
     assert job["status"] == "COMPLETED", job
     return job
@@ -321,3 +325,25 @@ async def test_a_stored_idempotent_response_holds_no_erased_value(
     assert found_in(json.dumps(world.create_response, ensure_ascii=False), ERASED)
     count = await CustomerEvent.filter(action=CustomerEventAction.CREATED).count()
     assert count == 1
+
+
+async def test_an_export_running_during_the_anonymization_does_not_publish_its_file(
+    tenant: Tenant, settings: Settings
+) -> None:
+    # given: an export queued a moment before the anonymization (its worker process
+    # takes far longer to start than the anonymization to run)
+    created = await create_customer(tenant, PERSON)
+    started = await start_export(tenant, format="XLSX")
+    assert started["userErrors"] == []
+    # when
+    assert (await anonymize(tenant, created["id"]))["userErrors"] == []
+    job = await wait_for(tenant, started["exportJob"]["id"])
+    # then
+    assert (job["status"], job["url"], job["errorMessage"]) == (
+        "FAILED",
+        None,
+        "A customer was anonymized while this export ran; start it again.",
+    )
+    stored = await stored_job(job["id"])
+    assert (stored.file_name, stored.erased_meanwhile) == (None, True)
+    assert [path for path in settings.export_dir.glob("*") if path.is_file()] == []
