@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from domain.audit import record_event, redact_events
 from domain.customers import lock_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.idempotency import erase_stored_responses
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
 from models.enums import CustomerEventAction, OrderStatus, SubscriptionStatus
@@ -99,6 +100,7 @@ async def delete_customer(
             # No personal data may outlive the customer: earlier events keep who changed
             # which field when, but lose the values; the fact of the deletion stays.
             await redact_events(organization_id, customer.id)
+            await erase_stored_responses(organization_id, customer.id)
             await record_event(
                 organization_id=organization_id,
                 customer_id=customer.id,
