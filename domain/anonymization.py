@@ -90,7 +90,10 @@ async def anonymize_customer(
             ],
         )
         await erase_stored_responses(organization_id, customer.id)
-        # The event feed and the webhook delivery log (#12) redact their copies here too.
+        # The event feed and webhook delivery log (#12) rewrite their stored payloads of
+        # this customer here, in this transaction, from the anonymized row:
+        # redact_customer_events(organization_id, customer.id, data) and record the
+        # CUSTOMER_ANONYMIZED event (ids and numbers only).
         export_files = await _retire_export_files(organization_id, customer.id)
     return Anonymized(await get_customer(organization_id, customer_id), export_files)
 
