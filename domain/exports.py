@@ -13,8 +13,8 @@ from pathlib import Path
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from domain.customer_addresses import default_address, invoice_address
-from domain.customers import get_customer
+from domain.customers.address_roles import default_address, invoice_address
+from domain.customers.editing import get_customer
 from domain.errors import DomainError, ErrorCode
 from domain.processes import process_alive
 from models import Address, Customer, ExportJob, Organization

@@ -20,7 +20,8 @@ from models.enums import CustomerEventAction
 from settings import Settings
 from tests.client import Tenant
 from tests.conftest import POSTGRES_URL
-from tests.test_customer_anonymize import PERSON, anonymize, create_customer, invoice, pk_of
+from tests.helpers import create_customer, pk_of
+from tests.test_customer_anonymize import PERSON, anonymize, invoice
 from tests.test_customers_export import (
     download,
     export_completed,
@@ -332,7 +333,7 @@ async def test_an_export_running_during_the_anonymization_does_not_publish_its_f
 ) -> None:
     # given: an export queued a moment before the anonymization (its worker process
     # takes far longer to start than the anonymization to run)
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     started = await start_export(tenant, format="XLSX")
     assert started["userErrors"] == []
     # when

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from domain.customer_fields import PERSONAL_ADDRESS_FIELDS, PERSONAL_CUSTOMER_FIELDS
+from domain.customers.anonymization import erased_fields
 from models import Address, Customer, CustomerEvent, Invoice, Order, Payment, Subscription
-from models.enums import CustomerStatus
-from schema.node import decode_id
+from models.enums import CustomerStatus, CustomerType
 from tests.client import Tenant
+from tests.helpers import create_customer, pk_of
 from tests.test_customers_import import csv_bytes, errors_of, import_file
 from tests.test_permissions import key_of, set_customers_read_only
 
@@ -122,7 +122,7 @@ mutation PaymentCreate($input: CustomerRecordInput!) {
 """
 
 # Every value distinct and unusual, so that a search or a scan for it finds only it.
-PERSON = {
+PERSON: dict[str, Any] = {
     "type": "PERSON",
     "companyName": "Quastenberg Beratung",
     "firstName": "Erikaquast",
@@ -161,14 +161,6 @@ PERSON = {
 # --- helpers -------------------------------------------------------------------------------
 
 
-async def create_customer(tenant: Tenant, fields: dict[str, Any]) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == [], payload["userErrors"]
-    customer: dict[str, Any] = payload["customer"]
-    return customer
-
-
 async def anonymize(tenant: Tenant, customer_id: str, key: str | None = None) -> dict[str, Any]:
     data = await tenant.api.execute(
         ANONYMIZE, {"input": {"id": customer_id}}, key=key or tenant.key
@@ -183,12 +175,6 @@ async def invoice(tenant: Tenant, customer_id: str) -> dict[str, Any]:
     assert payload["userErrors"] == [], payload["userErrors"]
     created: dict[str, Any] = payload["invoice"]
     return created
-
-
-def pk_of(global_id: str, type_name: str = "Customer") -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 def codes(payload: dict[str, Any]) -> list[str]:
@@ -218,7 +204,7 @@ async def test_personal_data_is_erased_and_accounting_references_are_kept(
 ) -> None:
     # given: a person with every personal field set, a differing invoice address, an invoice
     tenant = datev_tenant
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     issued = await invoice(tenant, created["id"])
     pk = pk_of(created["id"])
     before = await Customer.get(id=pk)
@@ -273,7 +259,9 @@ async def test_personal_data_is_erased_and_accounting_references_are_kept(
     # then: the stored rows
     stored = await Customer.get(id=pk)
     assert stored.status is CustomerStatus.ANONYMIZED
-    assert all(getattr(stored, name) is None for name in PERSONAL_CUSTOMER_FIELDS)
+    customer_fields, address_fields = erased_fields(CustomerType.PERSON)
+    assert "company_name" in customer_fields
+    assert all(getattr(stored, name) is None for name in customer_fields)
     assert stored.company_name is None
     assert (stored.customer_number, stored.datev_debtor_number, stored.type) == (
         before.customer_number,
@@ -286,7 +274,7 @@ async def test_personal_data_is_erased_and_accounting_references_are_kept(
         before.language,
     )
     for address in await Address.filter(customer_id=pk):
-        assert all(getattr(address, name) is None for name in PERSONAL_ADDRESS_FIELDS)
+        assert all(getattr(address, name) is None for name in address_fields)
         assert address.company_name is None
         assert address.country_code in ("DE", "AT")
     # then: the invoice keeps its copy as issued (HGB §257, AO §147)
@@ -304,12 +292,11 @@ async def test_a_company_keeps_its_company_name(tenant: Tenant) -> None:
     # given: the name of a company names a legal entity, not a person
     created = await create_customer(
         tenant,
-        {
-            "type": "COMPANY",
-            "companyName": "Quastwerke AG",
-            "email": "info@quastwerke.de",
-            "address": {"companyName": "Quastwerke AG", "street": "Werkstraße", "city": "Ulm"},
-        },
+        CREATE,
+        type="COMPANY",
+        companyName="Quastwerke AG",
+        email="info@quastwerke.de",
+        address={"companyName": "Quastwerke AG", "street": "Werkstraße", "city": "Ulm"},
     )
     # when
     payload = await anonymize(tenant, created["id"])
@@ -336,7 +323,7 @@ async def test_a_customer_that_could_be_deleted_may_be_anonymized_and_keeps_its_
     tenant: Tenant,
 ) -> None:
     # given: no billing records, so customerDelete would work too
-    created = await create_customer(tenant, {"type": "PERSON", "firstName": "A", "lastName": "B"})
+    created = await create_customer(tenant, CREATE, type="PERSON", firstName="A", lastName="B")
     # when
     payload = await anonymize(tenant, created["id"])
     # then
@@ -354,7 +341,7 @@ async def test_an_unknown_or_foreign_customer_is_not_found(
 ) -> None:
     # given: a customer of another organization
     foreign = await create_customer(
-        other_tenant, {"type": "PERSON", "firstName": "F", "lastName": "G"}
+        other_tenant, CREATE, type="PERSON", firstName="F", lastName="G"
     )
     # when
     payload = await anonymize(tenant, foreign["id"])
@@ -440,7 +427,7 @@ async def test_every_write_to_an_anonymized_customer_is_refused(
     tenant: Tenant, write: Write
 ) -> None:
     # given: an anonymized customer with a spare (non-default) address
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     spare = next(a for a in created["addresses"] if a["type"] == "INVOICE")
     assert (await anonymize(tenant, created["id"]))["userErrors"] == []
     pk = pk_of(created["id"])
@@ -465,7 +452,7 @@ async def test_every_write_to_an_anonymized_customer_is_refused(
 async def test_an_import_row_matching_an_anonymized_customer_is_refused(tenant: Tenant) -> None:
     # given: an anonymized customer that had an external id, and a file with two rows that
     # match it: one by its number, one by the external id it had
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     assert (await anonymize(tenant, created["id"]))["userErrors"] == []
     pk = pk_of(created["id"])
     before = await stored_state(pk)
@@ -511,7 +498,7 @@ async def test_administrators_and_write_keys_may_anonymize(
     tenant: Tenant, read_only_key: str, actor: str, refusal: str | None
 ) -> None:
     # given
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     pk = pk_of(created["id"])
     before = await stored_state(pk)
     key = await key_of(actor, tenant, read_only_key)
@@ -529,7 +516,7 @@ async def test_administrators_and_write_keys_may_anonymize(
 
 async def test_read_only_customers_bind_administrators_too(tenant: Tenant) -> None:
     # given: customers are read-only in the web app
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     pk = pk_of(created["id"])
     admin = await key_of("ADMIN", tenant, "")
     await set_customers_read_only(tenant, True)

@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from domain.personal_data import LAYOUT_VERSION
+from domain.customers.personal_data import LAYOUT_VERSION
 from models import Customer, ExportJob
 from models.enums import ExportFormat, JobStatus
 from settings import Settings
 from tests.client import Tenant
+from tests.helpers import create_customer, pk_of
 from tests.test_customer_anonymize import (
     ORDER_CREATE,
     PAYMENT_CREATE,
@@ -20,12 +21,19 @@ from tests.test_customer_anonymize import (
     SUBSCRIPTION_CREATE,
     UPDATE,
     anonymize,
-    create_customer,
     invoice,
-    pk_of,
 )
 from tests.test_customers_export import EXPORT, wait_for
 from tests.test_permissions import key_of
+
+CREATE = """
+mutation Create($input: CustomerCreateInput!) {
+  customerCreate(input: $input) {
+    customer { id customerNumber }
+    userErrors { field code message }
+  }
+}
+"""
 
 DATA_EXPORT = """
 mutation DataExport($input: CustomerIdInput!) {
@@ -89,7 +97,7 @@ async def exported_document(
 
 async def billed_customer(tenant: Tenant) -> dict[str, Any]:
     """PERSON with a subscription, a completed order, an invoice, a payment and a change."""
-    created = await create_customer(tenant, PERSON)
+    created = await create_customer(tenant, CREATE, **PERSON)
     target = {"input": {"customerId": created["id"]}}
     assert (await tenant.execute(SUBSCRIPTION_CREATE, target))["subscriptionCreate"][
         "userErrors"
@@ -205,7 +213,7 @@ async def test_everyone_who_may_read_customers_may_export_one(
     tenant: Tenant, read_only_key: str, actor: str
 ) -> None:
     # given
-    created = await create_customer(tenant, {"type": "PERSON", "firstName": "A", "lastName": "B"})
+    created = await create_customer(tenant, CREATE, type="PERSON", firstName="A", lastName="B")
     key = await key_of(actor, tenant, read_only_key)
     # when
     _, document = await exported_document(tenant, created["id"], key=key)
@@ -219,7 +227,7 @@ async def test_a_foreign_customer_is_not_found_and_no_job_is_stored(
 ) -> None:
     # given
     foreign = await create_customer(
-        other_tenant, {"type": "PERSON", "firstName": "F", "lastName": "G"}
+        other_tenant, CREATE, type="PERSON", firstName="F", lastName="G"
     )
     # when
     payload = await start(tenant, foreign["id"])
@@ -252,7 +260,7 @@ async def test_customers_export_does_not_take_the_personal_data_format(tenant: T
 
 async def test_the_link_is_signed(tenant: Tenant) -> None:
     # given
-    created = await create_customer(tenant, {"type": "PERSON", "firstName": "A", "lastName": "B"})
+    created = await create_customer(tenant, CREATE, type="PERSON", firstName="A", lastName="B")
     job, _ = await exported_document(tenant, created["id"])
     # when
     forged = await tenant.api.http.get(job["url"].replace("signature=", "signature=0"))

@@ -6,6 +6,7 @@ from typing import Any
 
 from models import Address, Customer, IdempotencyRecord
 from schema.node import decode_id, encode_id
+from tests import helpers
 from tests.client import Tenant
 from tests.test_idempotency import replayed, send
 
@@ -31,19 +32,14 @@ ADDRESS = {"street": "Hauptstraße", "houseNumber": "1", "zip": "10115", "city":
 
 
 async def create_customer(tenant: Tenant, name: str = "Muster GmbH") -> str:
-    data = await tenant.execute(
+    customer = await helpers.create_customer(
+        tenant,
         CREATE,
-        {
-            "input": {
-                "type": "COMPANY",
-                "companyName": name,
-                "address": {**ADDRESS, "countryCode": "DE"},
-                "invoiceAddress": {**ADDRESS, "street": "Postfach", "countryCode": "DE"},
-            }
-        },
+        type="COMPANY",
+        companyName=name,
+        address={**ADDRESS, "countryCode": "DE"},
+        invoiceAddress={**ADDRESS, "street": "Postfach", "countryCode": "DE"},
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer = data["customerCreate"]["customer"]
     assert len(customer["addresses"]) == 2
     customer_id: str = customer["id"]
     return customer_id

@@ -20,7 +20,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event, redact_events
-from domain.customers import lock_customer, refuse_anonymized
+from domain.customers.editing import lock_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.idempotency import erase_stored_responses
 from domain.principal import Actor

@@ -23,17 +23,31 @@ from tortoise.transactions import in_transaction
 
 from database import wipe_replaced_data
 from domain.audit import record_event, redact_events
-from domain.customer_fields import personal_fields
-from domain.customers import get_customer, lock_customer, refuse_anonymized
+from domain.customers.editing import get_customer, lock_customer, refuse_anonymized
+from domain.customers.registry import PERSONAL_ADDRESS_FIELDS, PERSONAL_CUSTOMER_FIELDS
 from domain.exports import ACTIVE
 from domain.idempotency import erase_stored_responses
 from domain.principal import Actor
 from models import Address, Customer, ExportJob
-from models.enums import CustomerEventAction, CustomerStatus, ExportFormat
+from models.enums import CustomerEventAction, CustomerStatus, CustomerType, ExportFormat
 
 logger = logging.getLogger("kundenstamm.anonymization")
 
 ANONYMIZED_NAME = "Anonymisiert"
+# A company's name names a legal entity, not a person: only a person's is erased.
+PERSONS_ONLY = frozenset({"company_name"})
+# Personal, but replaced rather than cleared (it is required).
+REPLACED = frozenset({"display_name"})
+
+
+def erased_fields(customer_type: CustomerType) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(customer, address) attributes the registry marks personal that an anonymization
+    clears for a customer of this type."""
+    skip = REPLACED | (PERSONS_ONLY if customer_type is CustomerType.COMPANY else frozenset())
+    return (
+        tuple(name for name in PERSONAL_CUSTOMER_FIELDS if name not in skip),
+        tuple(name for name in PERSONAL_ADDRESS_FIELDS if name not in skip),
+    )
 
 
 def anonymized_display_name(customer_number: str) -> str:
@@ -61,7 +75,7 @@ async def anonymize_customer(
     async with in_transaction():
         customer = await lock_customer(organization_id, customer_id)
         refuse_anonymized(customer)
-        customer_fields, address_fields = personal_fields(customer.type)
+        customer_fields, address_fields = erased_fields(customer.type)
         digest = (
             external_id_digest(secret_key, organization_id, customer.external_id)
             if customer.external_id

@@ -15,9 +15,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from domain.customer_addresses import ADDRESS_VALUES, POSTAL_FIELDS
-from domain.customer_listing import CUSTOMER_VALUES
-from domain.customers import get_customer
+from domain.customers.address_roles import ADDRESS_VALUES
+from domain.customers.editing import get_customer
+from domain.customers.listing import CUSTOMER_VALUES
+from domain.customers.registry import POSTAL_FIELDS
 from models import Address, CustomerEvent, Invoice, Order, Organization, Payment, Subscription
 
 LAYOUT_VERSION = 1
