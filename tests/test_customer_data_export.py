@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from domain.customers.personal_data import LAYOUT_VERSION
+from domain.customers.registry import PERSONAL_ADDRESS_FIELDS, PERSONAL_CUSTOMER_FIELDS
 from models import Customer, ExportJob
 from models.enums import ExportFormat, JobStatus
+from schema.errors import camel
 from settings import Settings
 from tests.client import Tenant
 from tests.helpers import create_customer, pk_of
@@ -131,8 +133,11 @@ async def test_the_document_holds_everything_stored_about_the_customer(
         "organizationId": str(tenant.organization_id),
         "name": "Muster GmbH",
     }
-    # then: the customer's fields, as stored
+    # then: the customer's fields, as stored; every attribute the registry calls personal
     customer = document["customer"]
+    assert {camel(name) for name in PERSONAL_CUSTOMER_FIELDS} <= set(customer)
+    for address in document["addresses"]:
+        assert {camel(name) for name in PERSONAL_ADDRESS_FIELDS} <= set(address)
     assert customer["id"] == str(pk)
     assert customer["customerNumber"] == stored.customer_number
     assert (customer["firstName"], customer["lastName"], customer["phone"]) == (
