@@ -8,6 +8,7 @@ of the answer. Each request's RequestState is on `request.state.graphql`, and
 
 from __future__ import annotations
 
+import inspect
 import logging
 from functools import partial
 from typing import Any
@@ -46,10 +47,12 @@ from web.graphql_http import (
 logger = logging.getLogger("kundenstamm.requests")
 
 
-def _run_after_commit(context: Context) -> None:
+async def _run_after_commit(context: Context) -> None:
     for callback in context.after_commit:
         try:
-            callback()
+            done = callback()
+            if inspect.isawaitable(done):
+                await done
         except Exception:
             # The response stands (the writes are committed); the log has what failed.
             logger.exception("after-commit step failed in request %s", context.request_id)
@@ -195,7 +198,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 execute=execute,
                 respond=partial(self.process_result, request),
             )
-        _run_after_commit(context)
+        await _run_after_commit(context)
         return result
 
     async def process_result(

@@ -114,6 +114,7 @@ class ImportRunner:
                 str(self.settings.import_dir),
                 str(job_id),
                 os.getpid(),
+                self.settings.secret_key,
             ),
             name=f"import-{job_id}",
             daemon=True,
