@@ -8,7 +8,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0009_import_jobs")]
+    dependencies = [("models", "0010_login_throttle")]
 
     initial = False
 
