@@ -67,6 +67,8 @@ export type CustomerIdInput = {
 
 export type CustomerStatus =
   | 'ACTIVE'
+  /** Personal data erased by customerAnonymize; kept for the accounting references only. */
+  | 'ANONYMIZED'
   | 'ARCHIVED';
 
 export type CustomerStatusFilter =
@@ -125,6 +127,8 @@ export type DatevInfoInput = {
 export type ExportFormat =
   /** DATEV Debitoren/Kreditoren master data (EXTF); DATEV add-on only. */
   | 'DATEV'
+  /** Everything stored about one customer as a JSON file (customerDataExport). */
+  | 'PERSONAL_DATA'
   /** Excel workbook, one row per customer. */
   | 'XLSX';
 
@@ -165,6 +169,8 @@ export type PaymentMethodType =
 export type UserErrorCode =
   | 'ADDON_NOT_ENABLED'
   | 'ALREADY_ARCHIVED'
+  /** The customer was anonymized; it can no longer be changed. */
+  | 'ANONYMIZED'
   | 'CONFLICT'
   | 'FORBIDDEN'
   | 'HAS_ACTIVE_SUBSCRIPTIONS'
