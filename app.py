@@ -22,6 +22,7 @@ from web.export_runner import ExportRunner
 from web.graphql_app import GraphQLApp
 from web.import_runner import ImportRunner
 from web.request_id import RequestIdMiddleware
+from web.webhook_runner import WebhookRunner
 
 
 async def health(request: Request) -> Response:
@@ -55,9 +56,13 @@ def create_app(settings: Settings) -> Starlette:
             imports = ImportRunner(settings)
             await imports.start()
             app.state.import_runner = imports
+            webhooks = WebhookRunner(settings)
+            await webhooks.start()
+            app.state.webhook_runner = webhooks
             try:
                 yield
             finally:
+                await webhooks.stop()
                 await imports.stop()
                 await runner.stop()
 

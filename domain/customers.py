@@ -22,11 +22,12 @@ from domain.customer_fields import (
 )
 from domain.datev import clean_debtor_number, locked_debtor_bounds
 from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
+from domain.events import record_customer_events
 from domain.numbers import allocate_number, allocate_numbers, claim_number, claim_numbers
 from domain.principal import Actor
 from domain.validation import InvalidValue, clean_fields
 from models import Address, Customer, CustomerEvent, Organization
-from models.enums import AddressType, CustomerEventAction, NumberRangeKind
+from models.enums import AddressType, CustomerEventAction, EventType, NumberRangeKind
 
 # Customer attributes a caller may change; the rest is kept by the rules.
 EDITABLE_FIELDS = (*CUSTOMER_CLEANERS, "datev_debtor_number")
@@ -302,6 +303,7 @@ async def create_customer(
             [customer] = await insert_customers(
                 organization=organization, prepared=[prepared], actor=actor
             )
+            await record_customer_events(organization.id, EventType.CUSTOMER_CREATED, [customer.id])
     except IntegrityError:
         raise await _taken_after_race(organization.id, prepared.values) from None
     return customer
@@ -389,6 +391,7 @@ async def _write_update(
             actor=actor,
             changes=changes_between(before, changed),
         )
+        await record_customer_events(organization.id, EventType.CUSTOMER_UPDATED, [current.id])
 
 
 def _conflict(version: int | None) -> DomainError:

@@ -22,9 +22,10 @@ from tortoise.transactions import in_transaction
 from domain.audit import record_event, redact_events
 from domain.customers import lock_customer
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.events import record_customer_removed
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
-from models.enums import CustomerEventAction, OrderStatus, SubscriptionStatus
+from models.enums import CustomerEventAction, EventType, OrderStatus, SubscriptionStatus
 
 _BLOCKING: tuple[tuple[ErrorCode, type[Model], dict[str, Any], str], ...] = (
     (
@@ -103,6 +104,13 @@ async def delete_customer(
                 customer_id=customer.id,
                 action=CustomerEventAction.DELETED,
                 actor=actor,
+            )
+            await record_customer_removed(
+                organization_id,
+                EventType.CUSTOMER_DELETED,
+                customer_id=customer.id,
+                customer_number=customer.customer_number,
+                datev_debtor_number=customer.datev_debtor_number,
             )
     except IntegrityError:
         # A billing record was created concurrently and now holds the customer.

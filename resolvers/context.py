@@ -11,6 +11,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.idempotency import Claim
 from domain.principal import Principal
+from models import Event
 from resolvers.errors import ClientError
 from resolvers.loaders import Loaders
 
@@ -29,6 +30,8 @@ class Context:
     """Set when the mutation runs in the transaction that stores its response."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)
     """Side effects outside the database, run once the request's writes are committed."""
+    loaded_events: dict[int, Event] = field(default_factory=dict)
+    """Events of the delivery log pages read in this request, by id (one query a page)."""
 
     @property
     def principal(self) -> Principal:
