@@ -20,6 +20,7 @@ from multiprocessing.process import BaseProcess
 from domain import import_jobs
 from domain.import_worker import run_import_job
 from settings import Settings
+from web.background import mark_background
 
 logger = logging.getLogger("kundenstamm.imports")
 
@@ -82,6 +83,7 @@ class ImportRunner:
             task.cancel()
 
     async def _poll_forever(self) -> None:
+        mark_background()
         swept = time.monotonic()
         while not self._stopping:
             with contextlib.suppress(TimeoutError):

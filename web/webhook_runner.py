@@ -32,6 +32,7 @@ from domain.webhook_metrics import DeliveryResult, count
 from domain.webhook_sender import attempt, new_client
 from domain.webhook_urls import UrlPolicy
 from settings import Settings
+from web.background import mark_background
 
 logger = logging.getLogger("kundenstamm.webhooks")
 
@@ -88,6 +89,7 @@ class WebhookRunner:
             await self._client.aclose()
 
     async def _run_forever(self) -> None:
+        mark_background()
         swept = 0.0
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
