@@ -179,7 +179,9 @@ async def test_unsafe_urls_are_refused(tenant: Tenant, url: str) -> None:
     # when
     payload = await create(tenant, url=url)
     # then
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "url"], "INVALID")]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "url"], "INVALID")
+    ]
     assert payload["secret"] is None
     assert await WebhookEndpoint.filter(organization_id=tenant.organization_id).count() == 0
 
@@ -214,7 +216,9 @@ async def test_production_refuses_internal_addresses(
     data = await production.execute(CREATE, {"input": {"url": url}}, key=tenant.key)
     # then
     payload = data["webhookEndpointCreate"]
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["input", "url"], "INVALID")]
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["input", "url"], "INVALID")
+    ]
     assert await WebhookEndpoint.filter(organization_id=tenant.organization_id).count() == 0
 
 
