@@ -30,6 +30,18 @@ ENVIRONMENT = {
 }
 
 
+async def succeeded(tenant: Tenant) -> None:
+    """Until the delivery is stored as SUCCEEDED (the outcome is written after the answer)."""
+    done = WebhookDelivery.filter(
+        organization_id=tenant.organization_id, status=WebhookDeliveryStatus.SUCCEEDED
+    )
+    async with asyncio.timeout(20):
+        while True:
+            if await done.exists():
+                return
+            await asyncio.sleep(0.2)
+
+
 async def test_a_restart_in_the_middle_of_a_delivery_sends_it_again(
     tenant: Tenant, database_url: str, tmp_path: Path
 ) -> None:
@@ -69,12 +81,7 @@ async def test_a_restart_in_the_middle_of_a_delivery_sends_it_again(
             server = await start_server(database_url, port, environment, printed=False)
             await wait_until_up(url)
             received = await receiver.wait_for(2, within=30)
-            async with asyncio.timeout(20):
-                while not await WebhookDelivery.filter(
-                    organization_id=tenant.organization_id,
-                    status=WebhookDeliveryStatus.SUCCEEDED,
-                ).exists():
-                    await asyncio.sleep(0.2)
+            await succeeded(tenant)
         finally:
             await stop_server(server)
     # then
