@@ -57,7 +57,8 @@ def create_app(settings: Settings) -> Starlette:
             await imports.start()
             app.state.import_runner = imports
             webhooks = WebhookRunner(settings)
-            await webhooks.start()
+            if settings.webhook_delivery:
+                await webhooks.start()
             app.state.webhook_runner = webhooks
             try:
                 yield

@@ -113,6 +113,7 @@ class Settings:
     webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
     webhook_timeout_s: int = 10
     webhook_allow_private: bool = False
+    webhook_delivery: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +133,8 @@ class Settings:
             webhook_retry_schedule=_schedule(env, "KUNDENSTAMM_WEBHOOK_RETRY_SCHEDULE"),
             # Webhooks to internal addresses (loopback, private, link-local) in production.
             webhook_allow_private=_switch(env, "KUNDENSTAMM_WEBHOOK_ALLOW_PRIVATE", False),
+            # Off: this process sends no webhooks (others on the database do).
+            webhook_delivery=_switch(env, "KUNDENSTAMM_WEBHOOK_DELIVERY", True),
             **{
                 field: _number(env, name, defaults[field], low=low, high=high)
                 for field, name, low, high in LIMITS

@@ -4,12 +4,15 @@ with the same webhook-id (at least once)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 
 import httpx
+import pytest
 
 from models import WebhookDelivery
 from models.enums import WebhookDeliveryStatus
+from settings import Settings
 from tests.client import Tenant
 from tests.live_server import free_port, start_server, stop_server, wait_until_up
 from tests.webhook_receiver import Received, webhook_receiver
@@ -28,6 +31,12 @@ ENVIRONMENT = {
     "KUNDENSTAMM_WEBHOOK_TIMEOUT_S": "20",
     "KUNDENSTAMM_WEBHOOK_RETRY_SCHEDULE": "0,1,1",
 }
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """The tests' own app sends no webhooks: only the server processes do."""
+    return dataclasses.replace(settings, webhook_delivery=False)
 
 
 async def succeeded(tenant: Tenant) -> None:
@@ -58,32 +67,33 @@ async def test_a_restart_in_the_middle_of_a_delivery_sends_it_again(
     url = f"http://127.0.0.1:{port}"
     headers = {"Authorization": f"Bearer {tenant.key}"}
     environment = {**ENVIRONMENT, "KUNDENSTAMM_EXPORT_DIR": str(tmp_path / "exports")}
-    async with webhook_receiver(hold_the_first) as receiver:
-        data = await tenant.execute(ENDPOINT_CREATE, {"input": {"url": receiver.url}})
-        assert data["webhookEndpointCreate"]["userErrors"] == []
-        server = await start_server(database_url, port, environment, printed=False)
-        try:
-            await wait_until_up(url)
-            async with httpx.AsyncClient(base_url=url) as http:
-                response = await http.post(
-                    "/graphql",
-                    json={
-                        "query": CREATE,
-                        "variables": {"input": {"type": "COMPANY", "companyName": "Firma"}},
-                    },
-                    headers=headers,
-                )
-            assert response.json()["data"]["customerCreate"]["userErrors"] == []
-            [first] = await receiver.wait_for(1)
-            # when: the server stops while the attempt is in flight, and a new one starts
-            await stop_server(server)
-            release.set()
-            server = await start_server(database_url, port, environment, printed=False)
-            await wait_until_up(url)
-            received = await receiver.wait_for(2, within=30)
-            await succeeded(tenant)
-        finally:
-            await stop_server(server)
+    with (tmp_path / "server.log").open("wb") as log:
+        async with webhook_receiver(hold_the_first) as receiver:
+            data = await tenant.execute(ENDPOINT_CREATE, {"input": {"url": receiver.url}})
+            assert data["webhookEndpointCreate"]["userErrors"] == []
+            server = await start_server(database_url, port, environment, log=log, printed=False)
+            try:
+                await wait_until_up(url)
+                async with httpx.AsyncClient(base_url=url) as http:
+                    response = await http.post(
+                        "/graphql",
+                        json={
+                            "query": CREATE,
+                            "variables": {"input": {"type": "COMPANY", "companyName": "Firma"}},
+                        },
+                        headers=headers,
+                    )
+                assert response.json()["data"]["customerCreate"]["userErrors"] == []
+                [first] = await receiver.wait_for(1)
+                # when: the server stops while the attempt is in flight, and a new one starts
+                await stop_server(server)
+                release.set()
+                server = await start_server(database_url, port, environment, log=log, printed=False)
+                await wait_until_up(url)
+                received = await receiver.wait_for(2, within=30)
+                await succeeded(tenant)
+            finally:
+                await stop_server(server)
     # then
     assert [r.webhook_id for r in received] == [first.webhook_id] * 2
     assert received[0].body == received[1].body
