@@ -13,6 +13,7 @@ import base64
 import binascii
 import datetime as dt
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -136,33 +137,52 @@ class Outcome:
     """The receiver answered 410 Gone: it wants no more deliveries."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """What an outcome writes; `attempt` fences it (a later claim or retry wins)."""
+
+    attempt: int
+    status: WebhookDeliveryStatus
+    next_attempt_at: dt.datetime | None
+    response_status: int | None
+    last_error: str | None
+
+
 async def record_outcomes(outcomes: Sequence[Outcome], schedule: Sequence[int]) -> None:
     """The attempts' results in one transaction: done, due again later, or FAILED."""
     if not outcomes:
         return
     now = _now()
+    # Outcomes that write the same values share one statement: a burst of successes is
+    # one UPDATE, not one per delivery.
+    groups: dict[_Written, list[uuid.UUID]] = defaultdict(list)
+    for outcome in outcomes:
+        error = None if outcome.error is None else outcome.error[:MAX_ERROR]
+        if outcome.succeeded:
+            status, due = WebhookDeliveryStatus.SUCCEEDED, None
+        elif outcome.gone or outcome.attempt >= len(schedule):
+            status, due = WebhookDeliveryStatus.FAILED, None
+        else:
+            status = WebhookDeliveryStatus.PENDING
+            due = now + dt.timedelta(seconds=schedule[outcome.attempt])
+        groups[_Written(outcome.attempt, status, due, outcome.response_status, error)].append(
+            outcome.delivery_id
+        )
+    gone = {outcome.endpoint_id for outcome in outcomes if outcome.gone}
     async with in_transaction():
-        for outcome in outcomes:
-            changes: dict[str, object] = {
-                "response_status": outcome.response_status,
-                "last_error": None if outcome.error is None else outcome.error[:MAX_ERROR],
-            }
-            if outcome.succeeded:
-                changes |= {"status": WebhookDeliveryStatus.SUCCEEDED, "next_attempt_at": None}
-            elif outcome.gone or outcome.attempt >= len(schedule):
-                changes |= {"status": WebhookDeliveryStatus.FAILED, "next_attempt_at": None}
-            else:
-                wait = dt.timedelta(seconds=schedule[outcome.attempt])
-                changes["next_attempt_at"] = now + wait
+        for written, ids in groups.items():
             await WebhookDelivery.filter(
-                id=outcome.delivery_id,
-                status=WebhookDeliveryStatus.PENDING,
-                attempts=outcome.attempt,
-            ).update(**changes)
-            if outcome.gone:
-                await WebhookEndpoint.filter(id=outcome.endpoint_id).update(
-                    enabled=False, disabled_reason="The receiver answered 410 Gone."
-                )
+                id__in=ids, status=WebhookDeliveryStatus.PENDING, attempts=written.attempt
+            ).update(
+                status=written.status,
+                next_attempt_at=written.next_attempt_at,
+                response_status=written.response_status,
+                last_error=written.last_error,
+            )
+        if gone:
+            await WebhookEndpoint.filter(id__in=gone).update(
+                enabled=False, disabled_reason="The receiver answered 410 Gone."
+            )
 
 
 async def hand_back(claims: Sequence[tuple[uuid.UUID, int]]) -> None:

@@ -90,6 +90,8 @@ async def webhook_receiver(answer: Answer = answer_ok) -> AsyncIterator[Receiver
         connections.add(task)
         try:
             await _serve(receiver, reader, writer)
+        except asyncio.CancelledError:
+            pass  # the receiver closes: a request it still held ends unanswered
         finally:
             connections.discard(task)
 

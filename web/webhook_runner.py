@@ -37,7 +37,10 @@ from web.background import mark_background
 logger = logging.getLogger("kundenstamm.webhooks")
 
 POLL_SECONDS = 0.5
-CONCURRENCY = 50
+# Attempts in flight per process: a hanging receiver holds its slots until the timeout.
+CONCURRENCY = 200
+# After a wake, finished attempts gather this long, so one round writes many outcomes.
+LINGER_SECONDS = 0.05
 SWEEP_SECONDS = 600.0
 # An attempt's lease: its timeout and room for writing the outcome back.
 LEASE_MARGIN = dt.timedelta(seconds=30)
@@ -94,9 +97,10 @@ class WebhookRunner:
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
-            self._wake.clear()
             if self._stopping:
                 return
+            await asyncio.sleep(LINGER_SECONDS)
+            self._wake.clear()
             try:
                 await self._flush()
                 for endpoint_id in await endpoints_to_fan_out():
