@@ -125,7 +125,14 @@ async def delete_endpoint(*, organization_id: uuid.UUID, endpoint_id: uuid.UUID)
 async def rotate_secret(*, organization_id: uuid.UUID, endpoint_id: uuid.UUID) -> WebhookEndpoint:
     """A new secret; the current one keeps signing beside it for PREVIOUS_SECRET_VALID."""
     async with in_transaction():
-        endpoint = await get_endpoint(organization_id, endpoint_id)
+        # Locked: two rotations at once must not both keep the same previous secret.
+        endpoint = (
+            await WebhookEndpoint.filter(id=endpoint_id, organization_id=organization_id)
+            .select_for_update()
+            .first()
+        )
+        if endpoint is None:
+            raise not_found("Webhook endpoint")
         now = _now()
         await WebhookEndpoint.filter(id=endpoint.id).update(
             secret=new_secret(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.customer_listing import DEFAULT_PAGE_SIZE
 from domain.events import START, FeedPosition, feed_page
 from models.enums import EventType as StoredEventType
 from resolvers.context import Info
@@ -23,7 +24,7 @@ async def events(
 ) -> EventConnection:
     """Oldest first; go on with `after` = the last endCursor to see each event once."""
     max_size = info.context.max_page_size
-    size = max_size if first is None else first
+    size = min(DEFAULT_PAGE_SIZE, max_size) if first is None else first
     if not 1 <= size <= max_size:
         raise ClientError(f"first must be between 1 and {max_size}.")
     position = START

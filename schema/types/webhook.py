@@ -8,6 +8,7 @@ from typing import Self
 
 import strawberry
 
+from domain.customer_listing import DEFAULT_PAGE_SIZE
 from domain.events import events_by_id
 from domain.webhook_deliveries import LogPosition, delivery_log
 from models import WebhookDelivery as DeliveryRow
@@ -92,7 +93,7 @@ class WebhookEndpoint(Node):
         after: str | None = None,
         status: WebhookDeliveryStatus | None = None,
     ) -> WebhookDeliveryConnection:
-        size = info.context.max_page_size if first is None else first
+        size = min(DEFAULT_PAGE_SIZE, info.context.max_page_size) if first is None else first
         if not 1 <= size <= info.context.max_page_size:
             raise ClientError(f"first must be between 1 and {info.context.max_page_size}.")
         position = None
