@@ -20,7 +20,7 @@ import httpx
 
 from app import create_app
 from database import apply_migrations
-from domain.customers import CustomerDraft, create_customer
+from domain.customers.editing import CustomerDraft, create_customer
 from domain.organizations import create_organization
 from domain.principal import Actor
 from models.enums import ActorType, CustomerType

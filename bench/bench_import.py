@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from tortoise import Tortoise
 
 from database import apply_migrations, tortoise_config
-from domain.customer_import import import_customers
+from domain.customers.importing import import_customers
 from domain.organizations import create_organization
 from domain.principal import Actor
 from models.enums import ActorType, ImportMode

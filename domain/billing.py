@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.customer_addresses import POSTAL_FIELDS, invoice_address
-from domain.customers import get_customer, lock_customer
+from domain.customers.address_roles import invoice_address
+from domain.customers.editing import get_customer, lock_customer
+from domain.customers.registry import POSTAL_FIELDS
 from domain.errors import DomainError, ErrorCode, not_found
 from models import Address, Invoice, Order, Payment, Subscription
 from models.enums import OrderStatus, SubscriptionStatus

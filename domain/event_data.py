@@ -7,80 +7,74 @@ A receiver keeps its copy by replacing it with `data.customer` and drops an upda
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from domain.customer_addresses import AddressValues, address_roles, addresses_of_customers
-from domain.customer_listing import CUSTOMER_VALUES, CustomerValues
+from domain.customers.address_roles import AddressValues, address_roles, addresses_of_customers
+from domain.customers.listing import CUSTOMER_VALUES, CustomerValues
+from domain.customers.registry import ADDRESS_ATTRIBUTES, CUSTOMER_ATTRIBUTES, Attribute
 from domain.global_ids import encode_id
 from models import Customer, Organization
 
 JSONObject = dict[str, Any]
 
 
-def _time(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
+def _plain(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def _by_graphql_name(
+    attributes: tuple[Attribute, ...], values: Mapping[str, Any], type_name: str
+) -> JSONObject:
+    """The values the API shows, under their GraphQL names (dotted ones nested)."""
+    shown: JSONObject = {}
+    for attribute in attributes:
+        if attribute.graphql is None or attribute.name not in values:
+            continue
+        value = values[attribute.name]
+        if attribute.name == "id":
+            value = encode_id(type_name, value)
+        *parents, leaf = attribute.graphql.split(".")
+        target = shown
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = _plain(value)
+    return shown
 
 
 def address_data(row: AddressValues) -> JSONObject:
-    return {
-        "id": encode_id("Address", row["id"]),
-        "type": row["type"].value,
-        "isDefault": row["is_default"],
-        "companyName": row["company_name"],
-        "firstName": row["first_name"],
-        "lastName": row["last_name"],
-        "addition": row["addition"],
-        "street": row["street"],
-        "houseNumber": row["house_number"],
-        "zip": row["zip"],
-        "city": row["city"],
-        "countryCode": row["country_code"],
-        "email": row["email"],
-    }
+    return _by_graphql_name(ADDRESS_ATTRIBUTES, row, "Address")
 
 
 def customer_data(
     row: CustomerValues, addresses: Sequence[AddressValues], *, datev_enabled: bool
 ) -> JSONObject:
     """The Customer type's fields (those a copy needs: not billing records or the audit)."""
+    data = _by_graphql_name(CUSTOMER_ATTRIBUTES, row, "Customer")
+    # Fields the type computes from the stored ones, as it does.
+    data["invoiceEmail"] = row["invoice_email"] or row["email"]
+    if not datev_enabled:
+        data["datev"] = None
+    payment_method = data.get("defaultPaymentMethod")
+    if payment_method is not None:
+        data["defaultPaymentMethod"] = (
+            None if payment_method["type"] is None else {**payment_method, "isDefault": True}
+        )
     default, invoice = address_roles((a["type"], a["is_default"]) for a in addresses)
-    payment_method = row["default_payment_method"]
     every = [address_data(address) for address in addresses]
-    default_data = None if default is None else every[default]
-    return {
-        "id": encode_id("Customer", row["id"]),
-        "customerNumber": row["customer_number"],
-        "type": row["type"].value,
-        "status": row["status"].value,
-        "displayName": row["display_name"],
-        "companyName": row["company_name"],
-        "firstName": row["first_name"],
-        "lastName": row["last_name"],
-        "email": row["email"],
-        "differingInvoiceEmail": row["invoice_email"],
-        "invoiceEmail": row["invoice_email"] or row["email"],
-        "phone": row["phone"],
-        "language": row["language"].value,
-        "currencyCode": row["currency_code"],
-        "vatId": row["vat_id"],
-        "commercialRegisterCourt": row["commercial_register_court"],
-        "commercialRegisterNumber": row["commercial_register_number"],
-        "externalId": row["external_id"],
-        "version": row["version"],
-        "createdAt": _time(row["created_at"]),
-        "updatedAt": _time(row["updated_at"]),
-        "archivedAt": _time(row["archived_at"]),
-        "defaultPaymentMethod": (
-            None if payment_method is None else {"type": payment_method.value, "isDefault": True}
-        ),
-        "datev": {"debtorNumber": row["datev_debtor_number"]} if datev_enabled else None,
-        "defaultAddress": default_data,
-        "invoiceAddress": every[invoice] if invoice is not None else default_data,
-        "differingInvoiceAddress": None if invoice is None else every[invoice],
-        "addresses": every,
-    }
+    data["defaultAddress"] = None if default is None else every[default]
+    data["invoiceAddress"] = every[invoice] if invoice is not None else data["defaultAddress"]
+    data["differingInvoiceAddress"] = None if invoice is None else every[invoice]
+    data["addresses"] = every
+    return data
 
 
 def removed_customer_data(

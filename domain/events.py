@@ -21,7 +21,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from database.event_order import finished_below, writing_transaction_id
-from domain.customer_addresses import address_values_of
+from domain.customers.address_roles import address_values_of
 from domain.event_data import JSONObject, address_data, customers_data, removed_customer_data
 from models import Address, Event
 from models.enums import EventType

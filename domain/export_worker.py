@@ -17,10 +17,11 @@ from pathlib import Path
 from tortoise import Tortoise
 
 from database import tortoise_config
+from domain.customers.registry import ADDRESS_LABELS, CUSTOMER_HEADERS
 from domain.exports import customer_pages, heartbeat
 from models import ExportJob, Organization
 from models.enums import ExportFormat, JobStatus
-from spreadsheets.customer_columns import customer_columns
+from spreadsheets.customer_columns import Headers, customer_columns
 from spreadsheets.datev_debtors import DatevDebtorFile
 from spreadsheets.xlsx_writer import CustomerSheet
 
@@ -50,7 +51,11 @@ async def _write(job: ExportJob, organization: Organization, path: Path) -> int:
                 datev_file.append(page)
                 await heartbeat(job.id)
             return datev_file.rows
-    sheet = CustomerSheet(customer_columns(datev=organization.datev_enabled))
+    columns = customer_columns(
+        datev=organization.datev_enabled,
+        headers=Headers(customer=CUSTOMER_HEADERS, address=ADDRESS_LABELS),
+    )
+    sheet = CustomerSheet(columns)
     async for page in pages:
         sheet.append(page)
         await heartbeat(job.id)

@@ -13,7 +13,7 @@ from pathlib import Path
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from domain.customer_addresses import default_address, invoice_address
+from domain.customers.address_roles import default_address, invoice_address
 from domain.errors import DomainError, ErrorCode
 from domain.processes import process_alive
 from models import Address, Customer, ExportJob, Organization

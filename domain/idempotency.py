@@ -78,8 +78,8 @@ class Claim:
     """A twin is running right now."""
     earlier: IdempotencyRecord | None = None
     """A twin finished while this request waited."""
-    unavailable: bool = False
-    """The database could not start a write transaction in time."""
+    unavailable: Exception | None = None
+    """Why the database could not start a write transaction (in time)."""
     _transaction: TransactionContext | None = field(default=None, repr=False)
 
     @property
@@ -91,10 +91,11 @@ class Claim:
         transaction = in_transaction()
         try:
             client = await transaction.__aenter__()
-        except Exception:
+        except Exception as error:
             # SQLite's busy timeout ran out behind another process's long write, or the
-            # database is gone; our engines hand the connection back (database/).
-            self.unavailable = True
+            # database is gone; our engines hand the connection back (database/). The
+            # caller logs it with its request id when it answers DATABASE_BUSY.
+            self.unavailable = error
             return
         self._transaction = transaction
         if not await self._lock(client):

@@ -23,7 +23,7 @@ from typing import Any
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from domain.customer_import import ImportOutcome, discard_staged
+from domain.customers.importing import ImportOutcome, discard_staged
 from domain.errors import DomainError, ErrorCode
 from domain.principal import Actor
 from domain.processes import process_alive

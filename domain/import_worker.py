@@ -19,7 +19,7 @@ from tortoise import Tortoise
 
 from database import tortoise_config
 from domain import import_jobs
-from domain.customer_import import discard_staged, import_customers
+from domain.customers.importing import discard_staged, import_customers
 from domain.errors import DomainError, ErrorCode
 from domain.principal import Actor
 from domain.processes import process_alive

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from domain import addresses
-from domain.customers import get_customer
+from domain.customers import addresses
+from domain.customers.editing import get_customer
+from domain.customers.registry import ADDRESS_INPUT_FIELDS
 from models import Address as AddressRow
 from models.enums import AddressType
-from resolvers.context import Info
-from resolvers.customers import ADDRESS_FIELDS
 from resolvers.guards import require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import AddressCreateInput, AddressSetDefaultInput, AddressUpdateInput
 from schema.payloads import AddressPayload
 from schema.types.address import Address
@@ -32,7 +32,7 @@ async def address_create(info: Info, input: AddressCreateInput) -> AddressPayloa
         customer_id=require_id(input.customer_id, "Customer", "customer_id"),
         address_type=AddressType[input.type.name],
         set_as_default=bool(value_of(input.set_as_default, False)),
-        fields=given(input.address, ADDRESS_FIELDS),
+        fields=given(input.address, ADDRESS_INPUT_FIELDS),
         actor=info.context.principal.actor,
     )
     return await _payload(info, row)
@@ -44,7 +44,7 @@ async def address_update(info: Info, input: AddressUpdateInput) -> AddressPayloa
     row = await addresses.update_address(
         organization_id=info.context.principal.organization_id,
         address_id=require_id(input.id, "Address"),
-        fields=given(input.address, ADDRESS_FIELDS),
+        fields=given(input.address, ADDRESS_INPUT_FIELDS),
         actor=info.context.principal.actor,
     )
     return await _payload(info, row)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from domain import billing
-from resolvers.context import Info
 from resolvers.guards import require_write
 from resolvers.inputs import require_id, value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import (
     CustomerRecordInput,
     OrderCompleteInput,

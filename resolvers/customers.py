@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain import customer_status, customers, deletion
-from domain.customer_fields import ADDRESS_CLEANERS
-from domain.customers import CustomerDraft
+from domain.customers import deletion, editing, status
+from domain.customers.editing import CustomerDraft
+from domain.customers.registry import ADDRESS_INPUT_FIELDS, CUSTOMER_INPUT_FIELDS
 from models.enums import CustomerType
-from resolvers.context import Info
 from resolvers.guards import require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import (
     AddressInput,
     CustomerCreateInput,
@@ -23,28 +23,13 @@ from schema.node import encode_id
 from schema.payloads import CustomerDeletePayload, CustomerPayload
 from schema.types.customer import Customer
 
-ADDRESS_FIELDS = tuple(ADDRESS_CLEANERS)
-CREATE_FIELDS = (
-    "customer_number",
-    "company_name",
-    "first_name",
-    "last_name",
-    "email",
-    "invoice_email",
-    "phone",
-    "language",
-    "currency_code",
-    "vat_id",
-    "commercial_register_court",
-    "commercial_register_number",
-    "external_id",
-    "default_payment_method",
-)
-UPDATE_FIELDS = (*CREATE_FIELDS, "type")
+UPDATE_FIELDS = CUSTOMER_INPUT_FIELDS
+# The type is required on create: a plain field, not a Maybe that given() reads.
+CREATE_FIELDS = tuple(name for name in CUSTOMER_INPUT_FIELDS if name != "type")
 
 
 def address_fields(address: AddressInput | None) -> dict[str, Any] | None:
-    return None if address is None else given(address, ADDRESS_FIELDS)
+    return None if address is None else given(address, ADDRESS_INPUT_FIELDS)
 
 
 def datev_fields(datev: DatevInfoInput | None) -> dict[str, Any] | None:
@@ -61,7 +46,7 @@ async def customer_create(info: Info, input: CustomerCreateInput) -> CustomerPay
         invoice_address=address_fields(value_of(input.invoice_address)),
         datev=datev_fields(value_of(input.datev)),
     )
-    row = await customers.create_customer(
+    row = await editing.create_customer(
         organization=info.context.principal.organization,
         draft=draft,
         actor=info.context.principal.actor,
@@ -74,7 +59,7 @@ async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPay
     require_customer_write(info)
     customer_id = require_id(input.id, "Customer")
     changes = given(input, UPDATE_FIELDS)
-    row = await customers.update_customer(
+    row = await editing.update_customer(
         organization=info.context.principal.organization,
         customer_id=customer_id,
         changes=changes,
@@ -88,7 +73,7 @@ async def customer_update(info: Info, input: CustomerUpdateInput) -> CustomerPay
 @refusals_as(CustomerPayload)
 async def customer_archive(info: Info, input: CustomerIdInput) -> CustomerPayload:
     require_customer_write(info)
-    row = await customer_status.archive_customer(
+    row = await status.archive_customer(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.id, "Customer"),
         actor=info.context.principal.actor,
@@ -99,7 +84,7 @@ async def customer_archive(info: Info, input: CustomerIdInput) -> CustomerPayloa
 @refusals_as(CustomerPayload)
 async def customer_restore(info: Info, input: CustomerIdInput) -> CustomerPayload:
     require_customer_write(info)
-    row = await customer_status.restore_customer(
+    row = await status.restore_customer(
         organization_id=info.context.principal.organization_id,
         customer_id=require_id(input.id, "Customer"),
         actor=info.context.principal.actor,

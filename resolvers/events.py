@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.customer_listing import DEFAULT_PAGE_SIZE
+from domain.customers.listing import DEFAULT_PAGE_SIZE
 from domain.events import START, FeedPosition, feed_page
 from models.enums import EventType as StoredEventType
-from resolvers.context import Info
-from resolvers.errors import ClientError
+from schema.context import Info
 from schema.enums import EventType
+from schema.errors import ClientError
 from schema.node import decode_id
 from schema.types.customer import PageInfo
 from schema.types.event import Event, EventConnection, EventEdge

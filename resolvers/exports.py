@@ -7,9 +7,9 @@ import strawberry
 from domain import exports
 from models import ExportJob as ExportJobRow
 from models.enums import ExportFormat
-from resolvers.context import Info
 from resolvers.inputs import value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import CustomersExportInput
 from schema.node import decode_id
 from schema.payloads import CustomersExportPayload

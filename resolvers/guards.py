@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.context import Info
+from schema.context import Info
 
 
 def require_write(info: Info) -> None:

@@ -12,10 +12,10 @@ from domain.errors import DomainError, ErrorCode
 from domain.import_jobs import FINISHED, start_import
 from models import ImportJob as ImportJobRow
 from models.enums import ImportMode, JobStatus
-from resolvers.context import Info
 from resolvers.guards import require_customer_write
 from resolvers.inputs import value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import CustomersImportInput
 from schema.node import decode_id
 from schema.payloads import CustomersImportPayload

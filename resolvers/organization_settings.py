@@ -5,10 +5,10 @@ from __future__ import annotations
 from domain import datev, number_range_settings, organizations
 from domain.errors import not_found
 from models.enums import NumberRangeKind
-from resolvers.context import Info
 from resolvers.guards import require_settings_write
 from resolvers.inputs import given, value_of
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import DatevSettingsInput, NumberRangeUpdateInput, OrganizationSettingsInput
 from schema.payloads import NumberRangePayload, OrganizationPayload
 from schema.types.number_range import NumberRange

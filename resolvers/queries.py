@@ -8,11 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from domain.customer_addresses import addresses_of_customers
-from domain.customer_listing import (
+from domain.customers.address_roles import addresses_of_customers
+from domain.customers.listing import (
     CustomerFilter as ListFilter,
 )
-from domain.customer_listing import (
+from domain.customers.listing import (
     PaginationError,
     SortField,
     StatusFilter,
@@ -21,12 +21,12 @@ from domain.customer_listing import (
     filtered,
 )
 from models.enums import CustomerType
-from resolvers.context import Info
-from resolvers.errors import ClientError
 from resolvers.exports import export_job
 from resolvers.imports import import_job
 from resolvers.inputs import value_of
 from resolvers.lookahead import selected_below
+from schema.context import Info
+from schema.errors import ClientError
 from schema.inputs import CustomerFilter, CustomerSort
 from schema.node import Node, decode_any_id, decode_id
 from schema.types.address import Address

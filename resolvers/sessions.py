@@ -5,8 +5,8 @@ from __future__ import annotations
 from domain import users
 from domain.errors import DomainError, ErrorCode
 from models import User as UserRow
-from resolvers.context import Info
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.inputs import LoginInput, PasswordChangeInput
 from schema.payloads import LoginPayload, LogoutPayload, PasswordChangePayload
 from schema.types.user import User

@@ -5,10 +5,10 @@ from __future__ import annotations
 from domain import webhook_deliveries, webhook_endpoints
 from domain.webhook_urls import UrlPolicy
 from models.enums import EventType as StoredEventType
-from resolvers.context import Info
 from resolvers.guards import require_settings_write
 from resolvers.inputs import require_id
 from resolvers.payloads import refusals_as
+from schema.context import Info
 from schema.enums import EventType
 from schema.inputs import (
     WebhookDeliveryRetryInput,

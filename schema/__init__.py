@@ -1,4 +1,4 @@
-"""The GraphQL schema: root types assembled from the resolvers, plus protective limits."""
+"""The GraphQL schema: root types assembled from the resolvers, plus the request protections."""
 
 from __future__ import annotations
 
@@ -6,14 +6,6 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    max_aliases,
-    query_depth_limiter,
-)
 from strawberry.types import ExecutionContext
 
 from resolvers import (
@@ -28,10 +20,8 @@ from resolvers import (
     sessions,
     webhooks,
 )
-from schema.idempotency import IdempotentExecution
-from schema.masking import MaskUnexpectedErrors
+from schema.extensions import protections
 from schema.node import Node
-from schema.operations import OperationChoice
 from schema.payloads import (
     AddressPayload,
     CustomerDeletePayload,
@@ -51,8 +41,6 @@ from schema.payloads import (
     WebhookEndpointDeletePayload,
     WebhookEndpointPayload,
 )
-from schema.suggestions import HideSuggestions
-from schema.throttling import ChargeBreaker, QueryCost
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
@@ -63,7 +51,6 @@ from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
 from schema.types.webhook import WebhookEndpoint
-from schema.validation import BoundedValidation
 from settings import ApiLimits
 
 
@@ -202,31 +189,9 @@ def build_schema(
     *, limits: ApiLimits | None = None, introspection: bool = True, suggestions: bool = True
 ) -> Schema:
     """The schema with its limits; production turns off suggestions (and maybe introspection)."""
-    limits = limits or ApiLimits()
-    limit_rules: list[type[ASTValidationRule]] = [
-        query_depth_limiter.create_validator(limits.max_depth, None),
-        max_aliases.create_validator(limits.max_aliases),
-    ]
-    breaker = ChargeBreaker()
-    extensions: list[Any] = [
-        MaskUnexpectedErrors,
-        # One rule class per limit for the schema's life, not one per request: the
-        # rules are part of the validation cache's key.
-        lambda: AddValidationRules(limit_rules),
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        ParserCache,
-        # Which operation runs is settled before anything looks at it (GetOperation).
-        OperationChoice,
-        BoundedValidation,
-        # After validation: only documents that could run are priced and charged.
-        lambda: QueryCost(limits=limits, breaker=breaker),
-        # Last, so only a request that is allowed to run opens its transaction.
-        IdempotentExecution,
-    ]
-    if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    if not suggestions:
-        extensions.append(HideSuggestions)
+    extensions = protections(
+        limits=limits or ApiLimits(), introspection=introspection, suggestions=suggestions
+    )
     return Schema(
         query=Query,
         mutation=Mutation,

@@ -1,15 +1,25 @@
-"""UserError: the one shape expected failures take in every payload."""
+"""Errors clients see: UserError in payloads, ClientError at the top level."""
 
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 
 from domain.errors import DomainError, FieldError
 from schema.enums import UserErrorCode
 
 
+class ClientError(GraphQLError):
+    """A top-level error the client caused (limits, bad arguments): shown, never masked."""
+
+    def __init__(self, message: str, code: str = "BAD_USER_INPUT") -> None:
+        super().__init__(message, extensions={"code": code})
+
+
 @strawberry.type
 class UserError:
+    """The one shape expected failures take in every payload."""
+
     field: list[str] | None = strawberry.field(
         description='Path into the mutation input, e.g. ["input", "address", "zip"].'
     )

@@ -1,9 +1,13 @@
-"""The columns of the customer XLSX export: German headers, grouped as users know them."""
+"""The columns of the customer XLSX export: German headers, grouped as users know them.
+
+The headers themselves come from the caller (the customer attribute registry of the
+domain): this module decides order, width and formatting only.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,48 +46,38 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 INVOICE_GROUP = "Standard-Rechnungsadresse"
 DEFAULT_GROUP = "Standard-Kundenadresse"
-# (label, address attribute, column width)
-ADDRESS_FIELDS = (
-    ("Firma", "company_name", 30),
-    ("Vorname", "first_name", 18),
-    ("Nachname", "last_name", 18),
-    ("Adresszusatz", "addition", 20),
-    ("Straße", "street", 26),
-    ("Hausnummer", "house_number", 11),
-    ("PLZ", "zip", 8),
-    ("Ort", "city", 20),
-    ("Land", "country_code", 6),
+# Address columns in their order: (address attribute, column width).
+ADDRESS_WIDTHS = (
+    ("company_name", 30),
+    ("first_name", 18),
+    ("last_name", 18),
+    ("addition", 20),
+    ("street", 26),
+    ("house_number", 11),
+    ("zip", 8),
+    ("city", 20),
+    ("country_code", 6),
 )
-# Kundenstammdaten: (header, customer attribute), as the export writes them.
-MASTER_FIELDS = (
-    ("Kundennummer", "customer_number"),
-    ("Kundentyp", "type"),
-    ("Status", "status"),
-    ("Firmenname", "company_name"),
-    ("Vorname", "first_name"),
-    ("Nachname", "last_name"),
-    ("Telefon", "phone"),
-    ("Sprache", "language"),
-    ("Währung", "currency_code"),
-    ("USt-IdNr.", "vat_id"),
-    ("Registergericht", "commercial_register_court"),
-    ("Handelsregisternummer", "commercial_register_number"),
-    ("DATEV-Debitorennummer", "datev_debtor_number"),
-    ("Angelegt am", "created_at"),
-    ("Kunden-E-Mail-Adresse", "email"),
-    ("Rechnungs-E-Mail-Adresse", "invoice_email"),
-    ("Standard-Zahlungsart", "default_payment_method"),
-)
+
+
+@dataclass(frozen=True, slots=True)
+class Headers:
+    """Header of each customer attribute, label of each address attribute."""
+
+    customer: Mapping[str, str]
+    address: Mapping[str, str]
 
 
 def address_header(group: str, label: str) -> str:
     return f"{group}: {label}"
 
 
-def _address_columns(group: str, pick: Callable[[CustomerRecord], Address]) -> list[Column]:
+def _address_columns(
+    labels: Mapping[str, str], group: str, pick: Callable[[CustomerRecord], Address]
+) -> list[Column]:
     return [
-        Column(address_header(group, label), width, _address_field(pick, attribute))
-        for label, attribute, width in ADDRESS_FIELDS
+        Column(address_header(group, labels[attribute]), width, _address_field(pick, attribute))
+        for attribute, width in ADDRESS_WIDTHS
     ]
 
 
@@ -98,26 +92,34 @@ def _payment_method(record: CustomerRecord) -> str | None:
     return PAYMENT_METHOD[method] if method is not None else None
 
 
-def customer_columns(*, datev: bool) -> list[Column]:
+def customer_columns(*, datev: bool, headers: Headers) -> list[Column]:
+    def column(
+        attribute: str,
+        width: float,
+        value: Callable[[CustomerRecord], Any],
+        number_format: str | None = None,
+    ) -> Column:
+        return Column(headers.customer[attribute], width, value, number_format)
+
     master = [
-        Column("Kundennummer", 14, lambda r: r.customer.customer_number),
-        Column("Kundentyp", 13, lambda r: CUSTOMER_TYPE[r.customer.type]),
-        Column("Status", 11, lambda r: STATUS[r.customer.status]),
-        Column("Firmenname", 30, lambda r: r.customer.company_name),
-        Column("Vorname", 18, lambda r: r.customer.first_name),
-        Column("Nachname", 18, lambda r: r.customer.last_name),
-        Column("Telefon", 18, lambda r: r.customer.phone),
-        Column("Sprache", 10, lambda r: LANGUAGE[r.customer.language]),
-        Column("Währung", 9, lambda r: r.customer.currency_code),
-        Column("USt-IdNr.", 16, lambda r: r.customer.vat_id),
-        Column("Registergericht", 20, lambda r: r.customer.commercial_register_court),
-        Column("Handelsregisternummer", 22, lambda r: r.customer.commercial_register_number),
+        column("customer_number", 14, lambda r: r.customer.customer_number),
+        column("type", 13, lambda r: CUSTOMER_TYPE[r.customer.type]),
+        column("status", 11, lambda r: STATUS[r.customer.status]),
+        column("company_name", 30, lambda r: r.customer.company_name),
+        column("first_name", 18, lambda r: r.customer.first_name),
+        column("last_name", 18, lambda r: r.customer.last_name),
+        column("phone", 18, lambda r: r.customer.phone),
+        column("language", 10, lambda r: LANGUAGE[r.customer.language]),
+        column("currency_code", 9, lambda r: r.customer.currency_code),
+        column("vat_id", 16, lambda r: r.customer.vat_id),
+        column("commercial_register_court", 20, lambda r: r.customer.commercial_register_court),
+        column("commercial_register_number", 22, lambda r: r.customer.commercial_register_number),
     ]
     if datev:
-        master.append(Column("DATEV-Debitorennummer", 22, lambda r: r.customer.datev_debtor_number))
+        master.append(column("datev_debtor_number", 22, lambda r: r.customer.datev_debtor_number))
     master.append(
-        Column(
-            "Angelegt am",
+        column(
+            "created_at",
             17,
             lambda r: _local(r.customer.created_at),
             number_format="DD.MM.YYYY HH:MM",
@@ -125,9 +127,9 @@ def customer_columns(*, datev: bool) -> list[Column]:
     )
     return [
         *master,
-        *_address_columns(INVOICE_GROUP, lambda r: r.invoice_address),
-        *_address_columns(DEFAULT_GROUP, lambda r: r.default_address),
-        Column("Kunden-E-Mail-Adresse", 30, lambda r: r.customer.email),
-        Column("Rechnungs-E-Mail-Adresse", 30, lambda r: r.invoice_email),
-        Column("Standard-Zahlungsart", 20, _payment_method),
+        *_address_columns(headers.address, INVOICE_GROUP, lambda r: r.invoice_address),
+        *_address_columns(headers.address, DEFAULT_GROUP, lambda r: r.default_address),
+        column("email", 30, lambda r: r.customer.email),
+        column("invoice_email", 30, lambda r: r.invoice_email),
+        column("default_payment_method", 20, _payment_method),
     ]

@@ -9,8 +9,9 @@ import pytest
 
 from models import Address, Invoice, Subscription
 from models.enums import AddressType
-from schema.node import decode_id
+from tests import helpers
 from tests.client import Tenant
+from tests.helpers import pk_of
 
 CUSTOMER_CREATE = """
 mutation CreateCustomer($input: CustomerCreateInput!) {
@@ -101,10 +102,7 @@ async def create_customer(tenant: Tenant, *, with_invoice_address: bool) -> dict
     fields["address"] = DEFAULT_ADDRESS
     if with_invoice_address:
         fields["invoiceAddress"] = INVOICE_ADDRESS
-    data = await tenant.execute(CUSTOMER_CREATE, {"input": fields})
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
+    return await helpers.create_customer(tenant, CUSTOMER_CREATE, **fields)
 
 
 async def run(tenant: Tenant, document: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -158,12 +156,6 @@ async def invoice_address_of(tenant: Tenant, invoice_id: str) -> dict[str, Any]:
     data = await tenant.execute(INVOICE, {"id": invoice_id})
     address: dict[str, Any] = data["node"]["address"]
     return address
-
-
-def pk_of(global_id: str, type_name: str) -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 def shown(address_id: str, address: dict[str, str]) -> dict[str, str]:

@@ -10,7 +10,9 @@ import pytest
 from models import Address, Customer
 from models.enums import AddressType
 from schema.node import decode_id, encode_id
+from tests import helpers
 from tests.client import Tenant
+from tests.helpers import errors_of
 
 CUSTOMER_FIELDS = """
   id version
@@ -77,11 +79,10 @@ Snapshot = list[tuple[Any, ...]]
 
 
 async def create_customer(tenant: Tenant, name: str = "Muster GmbH") -> str:
-    data = await tenant.execute(
-        CREATE_CUSTOMER, {"input": {"type": "COMPANY", "companyName": name, "address": BERLIN}}
+    customer = await helpers.create_customer(
+        tenant, CREATE_CUSTOMER, type="COMPANY", companyName=name, address=BERLIN
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer_id: str = data["customerCreate"]["customer"]["id"]
+    customer_id: str = customer["id"]
     return customer_id
 
 
@@ -114,10 +115,6 @@ async def set_default(tenant: Tenant, address_id: str) -> dict[str, Any]:
     data = await tenant.execute(SET_DEFAULT, {"input": {"id": address_id}})
     payload: dict[str, Any] = data["addressSetDefault"]
     return payload
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def version_of(customer_id: str) -> int:

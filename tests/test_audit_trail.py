@@ -11,8 +11,9 @@ from domain.organizations import update_organization
 from domain.users import create_user
 from models import ApiKey, CustomerEvent
 from models.enums import ActorType, ApiKeyScope, CustomerEventAction, UserRole
-from schema.node import decode_id, encode_id
+from schema.node import encode_id
 from tests.client import Api, Tenant
+from tests.helpers import create_customer, pk_of
 
 PASSWORD = "korrekt-pferd-batterie"
 
@@ -104,12 +105,6 @@ ERIKA: dict[str, Any] = {
 # --- helpers -------------------------------------------------------------------------------
 
 
-def pk_of(global_id: str, type_name: str) -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
-
-
 async def write_key_id(tenant: Tenant) -> uuid.UUID:
     key = await ApiKey.get(organization_id=tenant.organization_id, scope=ApiKeyScope.WRITE)
     key_id: uuid.UUID = key.id
@@ -132,11 +127,7 @@ async def user_session(tenant: Tenant, role: UserRole = UserRole.EMPLOYEE) -> tu
 
 
 async def create(tenant: Tenant, fields: dict[str, Any], key: str | None = None) -> dict[str, Any]:
-    data = await tenant.api.execute(CREATE, {"input": fields}, key=key or tenant.key)
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == []
-    customer: dict[str, Any] = payload["customer"]
-    return customer
+    return await create_customer(tenant, CREATE, key=key, **fields)
 
 
 async def events_of(tenant: Tenant, customer_id: str) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from models.enums import AddressType, ApiKeyScope
 from schema.node import decode_id, encode_id
 from tests.client import Api, Tenant
 from tests.conftest import POSTGRES_URL
+from tests.helpers import create_customer
 
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 MIB = 1_048_576
@@ -149,9 +150,8 @@ async def snapshot() -> Snapshot:
 
 
 async def create_company(tenant: Tenant, name: str = "Muster GmbH") -> str:
-    data = await tenant.execute(CREATE, {"input": {"type": "COMPANY", "companyName": name}})
-    assert data["customerCreate"]["userErrors"] == []
-    customer_id: str = data["customerCreate"]["customer"]["id"]
+    customer = await create_customer(tenant, CREATE, type="COMPANY", companyName=name)
+    customer_id: str = customer["id"]
     return customer_id
 
 

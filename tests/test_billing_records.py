@@ -9,8 +9,10 @@ import pytest
 
 from models import Address, Invoice, Order, Payment, Subscription
 from models.enums import OrderStatus, SubscriptionStatus
-from schema.node import decode_id, encode_id
+from schema.node import encode_id
+from tests import helpers
 from tests.client import Api, Tenant
+from tests.helpers import errors_of, pk_of
 
 CUSTOMER_CREATE = """
 mutation CreateCustomer($input: CustomerCreateInput!) {
@@ -166,13 +168,11 @@ INVOICE_COPY = {
 async def create_customer(
     tenant: Tenant, name: str = "Muster GmbH", **fields: Any
 ) -> dict[str, Any]:
-    data = await tenant.execute(
+    return await helpers.create_customer(
+        tenant,
         CUSTOMER_CREATE,
-        {"input": {"type": "COMPANY", "companyName": name, "address": ADDRESS, **fields}},
+        **{"type": "COMPANY", "companyName": name, "address": ADDRESS} | fields,
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
 
 
 async def mutate(tenant: Tenant, document: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -215,16 +215,6 @@ async def node(tenant: Tenant, global_id: str) -> dict[str, Any] | None:
     data = await tenant.execute(NODE, {"id": global_id})
     result: dict[str, Any] | None = data["node"]
     return result
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-def pk_of(global_id: str, type_name: str) -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 async def record_snapshot() -> list[tuple[str, str, str, str | None]]:

@@ -9,6 +9,7 @@ from models import Customer
 from models.enums import CustomerStatus
 from schema.node import decode_id
 from tests.client import Tenant
+from tests.helpers import create_customer
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -48,9 +49,8 @@ query List($filter: CustomerFilter) {
 
 
 async def create_company(tenant: Tenant, name: str = "Muster GmbH") -> str:
-    data = await tenant.execute(CREATE, {"input": {"type": "COMPANY", "companyName": name}})
-    assert data["customerCreate"]["userErrors"] == []
-    customer_id: str = data["customerCreate"]["customer"]["id"]
+    customer = await create_customer(tenant, CREATE, type="COMPANY", companyName=name)
+    customer_id: str = customer["id"]
     return customer_id
 
 

@@ -12,6 +12,7 @@ from models.enums import AddressType, CustomerType, Language, NumberRangeKind
 from schema.errors import camel
 from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import customer_create, errors_of
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -33,9 +34,7 @@ mutation Create($input: CustomerCreateInput!) {
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    return payload
+    return await customer_create(tenant, CREATE, **fields)
 
 
 async def test_person_with_address_is_stored_with_defaults(tenant: Tenant) -> None:
@@ -95,11 +94,6 @@ async def test_without_address_an_empty_default_address_is_created(tenant: Tenan
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    """(field, code) of every userError, in the order reported."""
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def customer_count(tenant: Tenant) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 
 from models import Address, Customer
 from schema.node import decode_id, encode_id
+from tests import helpers
 from tests.client import Tenant
 
 CREATE = """
@@ -30,19 +31,14 @@ ADDRESS = {"street": "Hauptstraße", "houseNumber": "1", "zip": "10115", "city":
 
 
 async def create_customer(tenant: Tenant, name: str = "Muster GmbH") -> str:
-    data = await tenant.execute(
+    customer = await helpers.create_customer(
+        tenant,
         CREATE,
-        {
-            "input": {
-                "type": "COMPANY",
-                "companyName": name,
-                "address": {**ADDRESS, "countryCode": "DE"},
-                "invoiceAddress": {**ADDRESS, "street": "Postfach", "countryCode": "DE"},
-            }
-        },
+        type="COMPANY",
+        companyName=name,
+        address={**ADDRESS, "countryCode": "DE"},
+        invoiceAddress={**ADDRESS, "street": "Postfach", "countryCode": "DE"},
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer = data["customerCreate"]["customer"]
     assert len(customer["addresses"]) == 2
     customer_id: str = customer["id"]
     return customer_id

@@ -21,8 +21,9 @@ from models import (
     Subscription,
 )
 from models.enums import CustomerEventAction, NumberRangeKind, OrderStatus, SubscriptionStatus
-from schema.node import decode_id
+from tests import helpers
 from tests.client import Api, Tenant
+from tests.helpers import errors_of, pk_of
 from tests.live_server import live_servers
 
 CUSTOMER_CREATE = """
@@ -126,21 +127,8 @@ async def create_customer(tenant: Tenant, name: str = "Muster GmbH", **fields: A
 async def create_customer_payload(
     tenant: Tenant, name: str = "Muster GmbH", **fields: Any
 ) -> dict[str, Any]:
-    data = await tenant.execute(
-        CUSTOMER_CREATE,
-        {
-            "input": {
-                "type": "COMPANY",
-                "companyName": name,
-                "address": ADDRESS,
-                "invoiceAddress": INVOICE_ADDRESS,
-                **fields,
-            }
-        },
-    )
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
+    given = {"companyName": name, "address": ADDRESS, "invoiceAddress": INVOICE_ADDRESS}
+    return await helpers.create_customer(tenant, CUSTOMER_CREATE, type="COMPANY", **given | fields)
 
 
 async def run(tenant: Tenant, document: str, name: str, **fields: Any) -> dict[str, Any]:
@@ -208,16 +196,6 @@ async def blockers_of(tenant: Tenant, customer_id: str) -> list[tuple[str, int]]
     data = await tenant.execute(BLOCKERS, {"id": customer_id})
     assert data["customer"] is not None
     return sorted((b["code"], b["count"]) for b in data["customer"]["deletionBlockers"])
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
-def pk_of(global_id: str, type_name: str = "Customer") -> uuid.UUID:
-    pk = decode_id(global_id, type_name)
-    assert pk is not None
-    return pk
 
 
 async def stored_of(customer_pk: uuid.UUID) -> dict[str, Any]:

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from domain.customers.registry import EDITABLE_FIELDS
 from models import Customer
 from models.enums import CustomerType, Language
 from schema.node import decode_id, encode_id
 from tests.client import Api, Tenant
+from tests.helpers import errors_of
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -44,24 +46,7 @@ PERSON: dict[str, Any] = {
 COMPANY: dict[str, Any] = {"type": "COMPANY", "companyName": "Muster GmbH"}
 
 # The stored attributes an update may change, compared before and after a refused update.
-SNAPSHOT_FIELDS = (
-    "customer_number",
-    "type",
-    "display_name",
-    "company_name",
-    "first_name",
-    "last_name",
-    "email",
-    "invoice_email",
-    "phone",
-    "language",
-    "currency_code",
-    "vat_id",
-    "external_id",
-    "datev_debtor_number",
-    "version",
-    "updated_at",
-)
+SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "display_name", "version", "updated_at")
 
 
 async def create(tenant: Tenant, **fields: Any) -> str:
@@ -77,10 +62,6 @@ async def update(tenant: Tenant, customer_id: str, **fields: Any) -> dict[str, A
     data = await tenant.execute(UPDATE, {"input": {"id": customer_id, **fields}})
     payload: dict[str, Any] = data["customerUpdate"]
     return payload
-
-
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
 
 
 async def stored(customer_id: str) -> Customer:

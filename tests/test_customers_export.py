@@ -29,6 +29,7 @@ from models.enums import AddressType, CustomerType, ExportFormat, JobStatus, Lan
 from schema.node import decode_id, encode_id
 from settings import Settings
 from tests.client import Api, Tenant
+from tests.helpers import create_customer
 
 EXPORT = """
 mutation Export($input: CustomersExportInput) {
@@ -93,14 +94,6 @@ DEFAULT_GROUP = "Standard-Kundenadresse: "
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-async def create_customer(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == [], payload["userErrors"]
-    customer: dict[str, Any] = payload["customer"]
-    return customer
 
 
 async def start_export(tenant: Tenant, **fields: Any) -> dict[str, Any]:
@@ -214,8 +207,8 @@ async def test_export_returns_pending_job_at_once_and_completes_in_background(
     api: Api, tenant: Tenant, settings: Settings
 ) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
-    await create_customer(tenant, type="PERSON", firstName="Erika", lastName="Mustermann")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="PERSON", firstName="Erika", lastName="Mustermann")
     # when
     payload = await start_export(tenant, format="XLSX")
     # then
@@ -245,7 +238,7 @@ async def test_export_returns_pending_job_at_once_and_completes_in_background(
 
 async def test_export_without_input_is_an_xlsx_of_all_customers(api: Api, tenant: Tenant) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     # when
     data = await tenant.execute(EXPORT)
     # then
@@ -284,7 +277,7 @@ async def test_job_whose_file_cannot_be_written_ends_failed_with_a_message(
     # given: the export directory is taken by a plain file
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("occupied")
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     async with restarted(dataclasses.replace(settings, export_dir=blocked)) as http:
         # when
         response = await http.post(
@@ -369,7 +362,7 @@ async def test_expired_file_is_deleted_at_startup(
     api: Api, tenant: Tenant, settings: Settings
 ) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     job = await export_completed(tenant)
     row = await stored_job(job["id"])
     path = stored_file(settings, row)
@@ -395,7 +388,7 @@ async def test_file_not_yet_expired_survives_a_restart(
     api: Api, tenant: Tenant, settings: Settings
 ) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     job = await export_completed(tenant)
     row = await stored_job(job["id"])
     # when
@@ -458,7 +451,7 @@ async def test_running_exports_of_another_organization_do_not_count(
 
 async def test_sheet_has_german_headers_grouped_frozen_and_sized(api: Api, tenant: Tenant) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     # when
     sheet, _ = await exported_sheet(api, tenant)
     # then
@@ -489,6 +482,7 @@ async def test_row_carries_customer_addresses_emails_and_payment_label(
     # given
     created = await create_customer(
         tenant,
+        CREATE,
         type="COMPANY",
         companyName="Muster GmbH",
         phone="+49 30 123456",
@@ -554,6 +548,7 @@ async def test_customer_without_invoice_address_repeats_default_address(
     # given
     await create_customer(
         tenant,
+        CREATE,
         type="PERSON",
         firstName="Erika",
         lastName="Mustermann",
@@ -578,7 +573,7 @@ async def test_datev_debtor_number_column_only_with_the_addon(
     api: Api, datev_tenant: Tenant
 ) -> None:
     # given
-    created = await create_customer(datev_tenant, type="COMPANY", companyName="Steuer GmbH")
+    created = await create_customer(datev_tenant, CREATE, type="COMPANY", companyName="Steuer GmbH")
     # when
     sheet, _ = await exported_sheet(api, datev_tenant)
     # then
@@ -597,8 +592,8 @@ async def test_datev_debtor_number_column_only_with_the_addon(
 
 async def test_archived_customers_are_included_by_default(api: Api, tenant: Tenant) -> None:
     # given
-    active = await create_customer(tenant, type="COMPANY", companyName="Aktiv GmbH")
-    archived = await create_customer(tenant, type="COMPANY", companyName="Alt GmbH")
+    active = await create_customer(tenant, CREATE, type="COMPANY", companyName="Aktiv GmbH")
+    archived = await create_customer(tenant, CREATE, type="COMPANY", companyName="Alt GmbH")
     await tenant.execute(ARCHIVE, {"input": {"id": archived["id"]}})
     # when
     sheet, _ = await exported_sheet(api, tenant)
@@ -613,8 +608,8 @@ async def test_archived_customers_are_included_by_default(api: Api, tenant: Tena
 
 async def test_archived_customers_are_left_out_when_asked(api: Api, tenant: Tenant) -> None:
     # given
-    active = await create_customer(tenant, type="COMPANY", companyName="Aktiv GmbH")
-    archived = await create_customer(tenant, type="COMPANY", companyName="Alt GmbH")
+    active = await create_customer(tenant, CREATE, type="COMPANY", companyName="Aktiv GmbH")
+    archived = await create_customer(tenant, CREATE, type="COMPANY", companyName="Alt GmbH")
     await tenant.execute(ARCHIVE, {"input": {"id": archived["id"]}})
     # when
     payload = await start_export(tenant, includeArchived=False)
@@ -632,7 +627,7 @@ async def test_rows_are_sorted_by_customer_number(api: Api, tenant: Tenant) -> N
     # given
     for number in ("K00003", "K00001", "K00002"):
         await create_customer(
-            tenant, type="COMPANY", companyName=f"Firma {number}", customerNumber=number
+            tenant, CREATE, type="COMPANY", companyName=f"Firma {number}", customerNumber=number
         )
     # when
     sheet, _ = await exported_sheet(api, tenant)
@@ -652,8 +647,8 @@ async def test_export_contains_only_the_callers_customers(
     api: Api, tenant: Tenant, other_tenant: Tenant
 ) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Eigene GmbH")
-    await create_customer(other_tenant, type="COMPANY", companyName="Fremde AG")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Eigene GmbH")
+    await create_customer(other_tenant, CREATE, type="COMPANY", companyName="Fremde AG")
     # when
     sheet, content = await exported_sheet(api, tenant)
     # then
@@ -678,6 +673,7 @@ async def test_formula_like_values_are_written_as_text(api: Api, tenant: Tenant)
     # given
     created = await create_customer(
         tenant,
+        CREATE,
         type="COMPANY",
         companyName=FORMULA_LIKE["Firmenname"],
         address={
@@ -704,7 +700,7 @@ async def test_formula_like_values_are_written_as_text(api: Api, tenant: Tenant)
 
 async def test_control_characters_are_removed_not_a_failed_export(api: Api, tenant: Tenant) -> None:
     # given
-    created = await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    created = await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     customer_id = decode_id(created["id"], "Customer")
     await Customer.filter(id=customer_id).update(company_name="A\x07B", phone="\x1b030\x0b12")
     # when
@@ -721,7 +717,7 @@ async def test_characters_xml_cannot_carry_are_removed_not_a_failed_export(
     api: Api, tenant: Tenant
 ) -> None:
     # given: the API refuses noncharacters, but data written by older releases may hold them
-    created = await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    created = await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     await Customer.filter(id=decode_id(created["id"], "Customer")).update(
         company_name="Muster\ufffeGmbH\uffff"
     )

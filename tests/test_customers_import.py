@@ -15,12 +15,14 @@ import openpyxl
 import pytest
 
 from app import create_app
+from domain.customers.registry import POSTAL_FIELDS
 from domain.organizations import create_organization, update_organization
 from domain.users import create_user
 from models import Address, Customer, NumberRange
 from models.enums import AddressType, UserRole
 from settings import Settings
 from tests.client import Api, Tenant
+from tests.helpers import create_customer
 from tests.test_customers_export import download, export_completed
 
 IMPORT = """
@@ -64,17 +66,7 @@ ADDRESS = {
     "city": "Berlin",
     "countryCode": "DE",
 }
-ADDRESS_ATTRIBUTES = (
-    "company_name",
-    "first_name",
-    "last_name",
-    "addition",
-    "street",
-    "house_number",
-    "zip",
-    "city",
-    "country_code",
-)
+# What a round trip through a file compares of each customer.
 CUSTOMER_ATTRIBUTES = (
     "type",
     "status",
@@ -145,14 +137,6 @@ def errors_of(payload: dict[str, Any]) -> list[tuple[int, str | None, str]]:
     return [(e["row"], e["column"], e["code"]) for e in result["errors"]]
 
 
-async def create_customer(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == [], payload["userErrors"]
-    customer: dict[str, Any] = payload["customer"]
-    return customer
-
-
 async def counters(organization_id: uuid.UUID) -> list[tuple[str, int]]:
     ranges = await NumberRange.filter(organization_id=organization_id)
     return sorted((str(r.kind), r.next_value) for r in ranges)
@@ -164,7 +148,7 @@ async def stored_customers(organization_id: uuid.UUID) -> dict[str, dict[str, An
     for customer in await Customer.filter(organization_id=organization_id):
         addresses = await Address.filter(customer_id=customer.id, is_default=True)
         by_type = {
-            a.type: {attribute: getattr(a, attribute) for attribute in ADDRESS_ATTRIBUTES}
+            a.type: {attribute: getattr(a, attribute) for attribute in POSTAL_FIELDS}
             for a in addresses
         }
         result[customer.customer_number] = {
@@ -235,6 +219,7 @@ async def test_export_reimports_into_another_organization_unchanged(
     # given
     await create_customer(
         tenant,
+        CREATE,
         type="COMPANY",
         companyName="Rechnung GmbH",
         email="info@rechnung.example",
@@ -254,6 +239,7 @@ async def test_export_reimports_into_another_organization_unchanged(
     )
     await create_customer(
         tenant,
+        CREATE,
         type="PERSON",
         firstName="Erika",
         lastName="Mustermann",
@@ -263,7 +249,7 @@ async def test_export_reimports_into_another_organization_unchanged(
         defaultPaymentMethod="INVOICE",
     )
     archived = await create_customer(
-        tenant, type="PERSON", firstName="Max", lastName="Alt", address=ADDRESS
+        tenant, CREATE, type="PERSON", firstName="Max", lastName="Alt", address=ADDRESS
     )
     archive = await tenant.execute(ARCHIVE, {"input": {"id": archived["id"]}})
     assert archive["customerArchive"]["userErrors"] == []
@@ -296,7 +282,7 @@ async def test_export_reimports_into_another_organization_unchanged(
 
 async def test_dry_run_reports_everything_and_writes_nothing(tenant: Tenant) -> None:
     # given
-    await create_customer(tenant, type="PERSON", firstName="Vera", lastName="Vorhanden")
+    await create_customer(tenant, CREATE, type="PERSON", firstName="Vera", lastName="Vorhanden")
     before = await counters(tenant.organization_id)
     data = csv_bytes(
         [
@@ -322,7 +308,7 @@ async def test_dry_run_reports_everything_and_writes_nothing(tenant: Tenant) -> 
 
 async def test_bad_row_in_the_middle_writes_nothing_and_names_cells(tenant: Tenant) -> None:
     # given
-    await create_customer(tenant, type="PERSON", firstName="Vera", lastName="Vorhanden")
+    await create_customer(tenant, CREATE, type="PERSON", firstName="Vera", lastName="Vorhanden")
     before = await counters(tenant.organization_id)
     data = csv_bytes(
         [
@@ -412,7 +398,9 @@ async def test_empty_numbers_are_allocated(datev_tenant: Tenant) -> None:
 
 async def test_upsert_updates_the_customer_with_the_same_number(tenant: Tenant) -> None:
     # given
-    existing = await create_customer(tenant, type="PERSON", firstName="Alma", lastName="Altname")
+    existing = await create_customer(
+        tenant, CREATE, type="PERSON", firstName="Alma", lastName="Altname"
+    )
     data = csv_bytes(
         [
             ["Kundennummer", "Kundentyp", "Vorname", "Nachname"],
@@ -443,7 +431,7 @@ async def test_upsert_matches_by_external_id_when_the_number_cell_is_empty(
 ) -> None:
     # given
     existing = await create_customer(
-        tenant, type="COMPANY", companyName="Alt AG", externalId="crm-42"
+        tenant, CREATE, type="COMPANY", companyName="Alt AG", externalId="crm-42"
     )
     data = csv_bytes(
         [
@@ -467,7 +455,9 @@ async def test_upsert_matches_by_external_id_when_the_number_cell_is_empty(
 
 async def test_create_only_reports_existing_customers_as_taken(tenant: Tenant) -> None:
     # given
-    existing = await create_customer(tenant, type="PERSON", firstName="Berta", lastName="Bleibt")
+    existing = await create_customer(
+        tenant, CREATE, type="PERSON", firstName="Berta", lastName="Bleibt"
+    )
     data = csv_bytes(
         [
             ["Kundennummer", "Kundentyp", "Vorname", "Nachname"],

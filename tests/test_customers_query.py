@@ -12,6 +12,7 @@ from models import Address, Customer
 from models.enums import AddressType, CustomerStatus, CustomerType
 from schema.node import decode_id, encode_id
 from tests.client import Api, Tenant
+from tests.helpers import create_customer
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -68,16 +69,10 @@ COMPANY_NAMES = [
 ]
 
 
-async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == []
-    customer: dict[str, Any] = payload["customer"]
-    return customer
-
-
 async def create_companies(tenant: Tenant, names: list[str]) -> list[dict[str, Any]]:
-    return [await create(tenant, type="COMPANY", companyName=name) for name in names]
+    return [
+        await create_customer(tenant, CREATE, type="COMPANY", companyName=name) for name in names
+    ]
 
 
 async def archive(tenant: Tenant, customer_id: str) -> None:
@@ -168,7 +163,7 @@ async def test_default_page_size_is_50(tenant: Tenant) -> None:
 async def test_total_count_counts_all_matching_customers_not_the_page(tenant: Tenant) -> None:
     # given
     await create_companies(tenant, ["Alpha AG", "Bravo GmbH", "Charlie UG", "Delta GmbH"])
-    await create(tenant, type="PERSON", firstName="Erika", lastName="Mustermann")
+    await create_customer(tenant, CREATE, type="PERSON", firstName="Erika", lastName="Mustermann")
     # when
     everyone = await list_customers(tenant, first=2)
     companies = await list_customers(tenant, first=1, filter={"type": "COMPANY"})
@@ -441,8 +436,10 @@ async def test_status_filter(tenant: Tenant, status: str | None, expected: list[
 @pytest.mark.parametrize("customer_type", ["PERSON", "COMPANY"])
 async def test_type_filter(tenant: Tenant, customer_type: str) -> None:
     # given
-    company = await create(tenant, type="COMPANY", companyName="Alpha AG")
-    person = await create(tenant, type="PERSON", firstName="Erika", lastName="Mustermann")
+    company = await create_customer(tenant, CREATE, type="COMPANY", companyName="Alpha AG")
+    person = await create_customer(
+        tenant, CREATE, type="PERSON", firstName="Erika", lastName="Mustermann"
+    )
     # when
     connection = await list_customers(tenant, filter={"type": customer_type})
     # then
@@ -493,8 +490,10 @@ async def test_search_is_case_insensitive_over_the_customer_fields(
     tenant: Tenant, fields: dict[str, Any], search: str
 ) -> None:
     # given
-    target = await create(tenant, **fields)
-    await create(tenant, type="COMPANY", companyName="Alpha AG", email="info@alpha.example")
+    target = await create_customer(tenant, CREATE, **fields)
+    await create_customer(
+        tenant, CREATE, type="COMPANY", companyName="Alpha AG", email="info@alpha.example"
+    )
     # when
     connection = await list_customers(tenant, filter={"search": search})
     # then
@@ -505,8 +504,8 @@ async def test_search_is_case_insensitive_over_the_customer_fields(
 
 async def test_search_is_case_insensitive_for_umlauts(tenant: Tenant) -> None:
     # given
-    target = await create(tenant, type="COMPANY", companyName="MÜLLER GmbH")
-    await create(tenant, type="COMPANY", companyName="Mueller AG")
+    target = await create_customer(tenant, CREATE, type="COMPANY", companyName="MÜLLER GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Mueller AG")
     # when
     connection = await list_customers(tenant, filter={"search": "müller"})
     # then
@@ -518,11 +517,19 @@ async def test_search_is_case_insensitive_for_umlauts(tenant: Tenant) -> None:
 
 async def test_search_matches_the_datev_debtor_number(datev_tenant: Tenant) -> None:
     # given
-    target = await create(
-        datev_tenant, type="COMPANY", companyName="Alpha AG", datev={"debtorNumber": "12345"}
+    target = await create_customer(
+        datev_tenant,
+        CREATE,
+        type="COMPANY",
+        companyName="Alpha AG",
+        datev={"debtorNumber": "12345"},
     )
-    await create(
-        datev_tenant, type="COMPANY", companyName="Bravo GmbH", datev={"debtorNumber": "19999"}
+    await create_customer(
+        datev_tenant,
+        CREATE,
+        type="COMPANY",
+        companyName="Bravo GmbH",
+        datev={"debtorNumber": "19999"},
     )
     # when
     connection = await list_customers(datev_tenant, filter={"search": "2345"})
@@ -556,10 +563,10 @@ async def test_search_treats_wildcards_literally(
 
 async def test_search_combines_with_status_and_type(tenant: Tenant) -> None:
     # given
-    archived = await create(tenant, type="COMPANY", companyName="Kaffee Alt GmbH")
+    archived = await create_customer(tenant, CREATE, type="COMPANY", companyName="Kaffee Alt GmbH")
     await archive(tenant, archived["id"])
-    await create(tenant, type="COMPANY", companyName="Kaffee Neu GmbH")
-    await create(tenant, type="PERSON", firstName="Karl", lastName="Kaffee")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Kaffee Neu GmbH")
+    await create_customer(tenant, CREATE, type="PERSON", firstName="Karl", lastName="Kaffee")
     # when
     connection = await list_customers(
         tenant, filter={"search": "kaffee", "status": "ARCHIVED", "type": "COMPANY"}
@@ -574,9 +581,13 @@ async def test_other_organizations_customers_never_appear(
     tenant: Tenant, other_tenant: Tenant
 ) -> None:
     # given
-    own = await create(tenant, type="COMPANY", companyName="Alpha AG")
-    foreign = await create(other_tenant, type="COMPANY", companyName="Alpha Andere AG")
-    foreign_archived = await create(other_tenant, type="COMPANY", companyName="Alpha Alt AG")
+    own = await create_customer(tenant, CREATE, type="COMPANY", companyName="Alpha AG")
+    foreign = await create_customer(
+        other_tenant, CREATE, type="COMPANY", companyName="Alpha Andere AG"
+    )
+    foreign_archived = await create_customer(
+        other_tenant, CREATE, type="COMPANY", companyName="Alpha Alt AG"
+    )
     await archive(other_tenant, foreign_archived["id"])
     # when
     everyone = await list_customers(tenant, filter={"status": "ALL"})

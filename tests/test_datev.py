@@ -11,7 +11,9 @@ from domain.api_keys import issue_key
 from models import Customer, NumberRange, Organization
 from models.enums import ApiKeyScope, NumberRangeKind
 from schema.node import decode_id
+from tests import helpers
 from tests.client import Api, Tenant
+from tests.helpers import customer_create, errors_of
 
 ORGANIZATION = """
 query Organization {
@@ -109,10 +111,6 @@ DEBTOR_FIELD = ["input", "datev", "debtorNumber"]
 # --- helpers -------------------------------------------------------------------------------
 
 
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
 async def update_settings(tenant: Tenant, **fields: Any) -> dict[str, Any]:
     data = await tenant.execute(SETTINGS_UPDATE, {"input": fields})
     payload: dict[str, Any] = data["organizationDatevSettingsUpdate"]
@@ -126,17 +124,12 @@ async def stored_settings(organization_id: uuid.UUID) -> tuple[int, str | None, 
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": {**COMPANY, **fields}})
-    payload: dict[str, Any] = data["customerCreate"]
-    return payload
+    return await customer_create(tenant, CREATE, **COMPANY | fields)
 
 
 async def create_customer(tenant: Tenant, **fields: Any) -> dict[str, Any]:
     """Create a customer that must be accepted; the customer as returned."""
-    payload = await create(tenant, **fields)
-    assert payload["userErrors"] == []
-    customer: dict[str, Any] = payload["customer"]
-    return customer
+    return await helpers.create_customer(tenant, CREATE, **COMPANY | fields)
 
 
 async def update(tenant: Tenant, customer_id: str, **fields: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from models import Customer, ExportJob
 from models.enums import ExportFormat, JobStatus
 from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import create_customer
 
 EXPORT = """
 mutation Export($input: CustomersExportInput) {
@@ -63,14 +64,6 @@ EMAIL = 33
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-async def create_customer(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == [], payload["userErrors"]
-    customer: dict[str, Any] = payload["customer"]
-    return customer
 
 
 async def datev_export(api: Api, tenant: Tenant) -> tuple[dict[str, Any], bytes]:
@@ -130,7 +123,7 @@ async def debtor_number(customer: dict[str, Any]) -> str:
 
 async def test_datev_export_needs_the_addon(tenant: Tenant) -> None:
     # given
-    await create_customer(tenant, type="COMPANY", companyName="Muster GmbH")
+    await create_customer(tenant, CREATE, type="COMPANY", companyName="Muster GmbH")
     # when
     data = await tenant.execute(EXPORT, {"input": {"format": "DATEV"}})
     # then
@@ -156,6 +149,7 @@ async def test_file_is_windows_1252_with_crlf_and_the_extf_header(
     assert settings["organizationDatevSettingsUpdate"]["userErrors"] == []
     created = await create_customer(
         datev_tenant,
+        CREATE,
         type="COMPANY",
         companyName="Müller GmbH",
         address={"street": "Königsallee", "zip": "80331", "city": "München", "countryCode": "DE"},
@@ -202,6 +196,7 @@ async def test_rows_carry_account_names_type_invoice_address_email_and_vat_id(
     # given
     company = await create_customer(
         datev_tenant,
+        CREATE,
         type="COMPANY",
         companyName="Muster GmbH",
         email="info@muster.example",
@@ -223,6 +218,7 @@ async def test_rows_carry_account_names_type_invoice_address_email_and_vat_id(
     )
     person = await create_customer(
         datev_tenant,
+        CREATE,
         type="PERSON",
         firstName="Erika",
         lastName="Mustermann",
@@ -258,7 +254,7 @@ async def test_values_are_cut_to_datev_lengths(api: Api, datev_tenant: Tenant) -
     # given
     long_name = "Lange Firmenbezeichnung " + "x" * 231
     assert len(long_name) == 255
-    created = await create_customer(datev_tenant, type="COMPANY", companyName=long_name)
+    created = await create_customer(datev_tenant, CREATE, type="COMPANY", companyName=long_name)
     # when
     _, content = await datev_export(api, datev_tenant)
     # then
@@ -271,7 +267,7 @@ async def test_values_are_cut_to_datev_lengths(api: Api, datev_tenant: Tenant) -
 async def test_inner_quotes_are_doubled(api: Api, datev_tenant: Tenant) -> None:
     # given
     created = await create_customer(
-        datev_tenant, type="COMPANY", companyName='Firma "Alt; Neu" GmbH'
+        datev_tenant, CREATE, type="COMPANY", companyName='Firma "Alt; Neu" GmbH'
     )
     # when
     _, content = await datev_export(api, datev_tenant)
@@ -288,7 +284,7 @@ async def test_characters_outside_windows_1252_are_replaced_not_a_failed_export(
 ) -> None:
     # given
     name = "Łódź Handel 😀 Ölmühle"
-    created = await create_customer(datev_tenant, type="COMPANY", companyName=name)
+    created = await create_customer(datev_tenant, CREATE, type="COMPANY", companyName=name)
     # when
     _, content = await datev_export(api, datev_tenant)
     # then
@@ -313,8 +309,8 @@ async def test_export_contains_only_the_callers_customers(api: Api, datev_tenant
         name="Andere Steuer KG", datev_enabled=True
     )
     other = Tenant(api=api, organization_id=other_organization.id, key=other_key.secret)
-    own = await create_customer(datev_tenant, type="COMPANY", companyName="Eigene GmbH")
-    await create_customer(other, type="COMPANY", companyName="Fremde AG")
+    own = await create_customer(datev_tenant, CREATE, type="COMPANY", companyName="Eigene GmbH")
+    await create_customer(other, CREATE, type="COMPANY", companyName="Fremde AG")
     # when
     job, content = await datev_export(api, datev_tenant)
     # then

@@ -9,6 +9,7 @@ from models import Event
 from models.enums import EventType
 from schema.node import decode_id
 from tests.client import Tenant
+from tests.helpers import create_customer
 from tests.test_customers_import import csv_bytes, import_file
 
 CREATE = """
@@ -51,10 +52,7 @@ query Events($first: Int, $after: String, $types: [EventType!], $customerId: ID)
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": {"type": "PERSON", **fields}})
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
+    return await create_customer(tenant, CREATE, type="PERSON", **fields)
 
 
 async def feed(tenant: Tenant, **variables: Any) -> list[dict[str, Any]]:

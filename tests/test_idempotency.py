@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -747,9 +748,10 @@ async def test_the_stored_fingerprint_is_keyed_with_the_server_secret(
 
 @pytest.mark.skipif(POSTGRES_URL is not None, reason="SQLite's write lock across processes")
 async def test_a_database_busy_with_another_process_answers_503_and_leaves_no_lock(
-    tenant: Tenant, settings: Settings, database_url: str
+    tenant: Tenant, settings: Settings, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given: another process holds SQLite's write lock longer than this server waits
+    caplog.set_level(logging.WARNING, logger="kundenstamm.requests")
     patient = dataclasses.replace(settings, database_url=database_url + "?busy_timeout=200")
     async with app_with(patient) as http:
         with another_process_writing(database_url):
@@ -759,6 +761,10 @@ async def test_a_database_busy_with_another_process_answers_503_and_leaves_no_lo
         assert busy.status_code == 503
         assert error_code(busy) == "DATABASE_BUSY"
         assert busy.headers["Retry-After"] == "1"
+        # and the log says why, under the request's id
+        [logged] = [r for r in caplog.records if r.getMessage().startswith("database busy")]
+        assert busy.headers["x-request-id"] in logged.getMessage()
+        assert "locked" in logged.getMessage()
         retry = await send(http, CREATE, COMPANY, key=tenant.key, idempotency_key="busy-1")
         listed = await http.post(
             "/graphql", json={"query": CUSTOMERS}, headers={"Authorization": f"Bearer {tenant.key}"}
@@ -771,9 +777,10 @@ async def test_a_database_busy_with_another_process_answers_503_and_leaves_no_lo
 
 @pytest.mark.skipif(POSTGRES_URL is not None, reason="SQLite's write lock across processes")
 async def test_without_a_key_a_busy_database_is_reported_as_such_not_as_a_bug(
-    tenant: Tenant, settings: Settings, database_url: str
+    tenant: Tenant, settings: Settings, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given: another process holds SQLite's write lock longer than this server waits
+    caplog.set_level(logging.WARNING, logger="kundenstamm.errors")
     patient = dataclasses.replace(settings, database_url=database_url + "?busy_timeout=200")
     async with app_with(patient) as http:
         with another_process_writing(database_url):
@@ -791,4 +798,7 @@ async def test_without_a_key_a_busy_database_is_reported_as_such_not_as_a_bug(
         }
         assert error["path"] == ["customerCreate"]
         assert "locked" not in error["message"]
+        [logged] = [r for r in caplog.records if r.getMessage().startswith("database busy")]
+        assert busy.headers["x-request-id"] in logged.getMessage()
+        assert "locked" in logged.getMessage()
         assert await customer_ids(tenant.organization_id) == []

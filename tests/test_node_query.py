@@ -12,6 +12,7 @@ from models import Address, Customer, Organization
 from models.enums import AddressType, CustomerStatus
 from schema.node import decode_id, encode_id
 from tests.client import Api, Tenant
+from tests.helpers import create_customer
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -64,17 +65,10 @@ query Organization {
 """
 
 
-async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": fields})
-    payload: dict[str, Any] = data["customerCreate"]
-    assert payload["userErrors"] == []
-    customer: dict[str, Any] = payload["customer"]
-    return customer
-
-
 async def create_company(tenant: Tenant, name: str = "Alpha AG") -> dict[str, Any]:
-    return await create(
+    return await create_customer(
         tenant,
+        CREATE,
         type="COMPANY",
         companyName=name,
         email="info@alpha.example",
@@ -253,10 +247,16 @@ async def test_datev_is_null_without_the_add_on(tenant: Tenant) -> None:
 
 async def test_datev_shows_the_debtor_number_with_the_add_on(datev_tenant: Tenant) -> None:
     # given
-    given_number = await create(
-        datev_tenant, type="COMPANY", companyName="Alpha AG", datev={"debtorNumber": "12345"}
+    given_number = await create_customer(
+        datev_tenant,
+        CREATE,
+        type="COMPANY",
+        companyName="Alpha AG",
+        datev={"debtorNumber": "12345"},
     )
-    allocated = await create(datev_tenant, type="COMPANY", companyName="Bravo GmbH")
+    allocated = await create_customer(
+        datev_tenant, CREATE, type="COMPANY", companyName="Bravo GmbH"
+    )
     # when
     with_given = await customer(datev_tenant, given_number["id"])
     with_allocated = await customer(datev_tenant, allocated["id"])

@@ -12,6 +12,7 @@ from models import Customer, NumberRange
 from models.enums import NumberRangeKind
 from schema.node import decode_id
 from tests.client import Api, Tenant
+from tests.helpers import customer_create, errors_of
 
 NUMBER_RANGES = """
 query NumberRanges {
@@ -61,18 +62,12 @@ COMPANY: dict[str, Any] = {"type": "COMPANY", "companyName": "Muster GmbH"}
 # --- helpers -------------------------------------------------------------------------------
 
 
-def errors_of(payload: dict[str, Any]) -> list[tuple[list[str] | None, str]]:
-    return [(error["field"], error["code"]) for error in payload["userErrors"]]
-
-
 def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
 async def create(tenant: Tenant, **fields: Any) -> dict[str, Any]:
-    data = await tenant.execute(CREATE, {"input": {**COMPANY, **fields}})
-    payload: dict[str, Any] = data["customerCreate"]
-    return payload
+    return await customer_create(tenant, CREATE, **COMPANY | fields)
 
 
 async def create_number(tenant: Tenant, **fields: Any) -> str:

@@ -14,6 +14,7 @@ from domain.users import create_user
 from models import Address, Customer, CustomerEvent, Order, Organization
 from models.enums import AddressType, CustomerStatus, UserRole
 from schema.node import decode_id
+from tests import helpers
 from tests.client import Api, Tenant
 
 PASSWORD = "korrekt-pferd-batterie"
@@ -167,19 +168,15 @@ class World:
 
 
 async def create_customer(tenant: Tenant, last_name: str) -> str:
-    data = await tenant.execute(
+    customer = await helpers.create_customer(
+        tenant,
         CUSTOMER_CREATE,
-        {
-            "input": {
-                "type": "PERSON",
-                "firstName": "Erika",
-                "lastName": last_name,
-                "address": {**ADDRESS, "countryCode": "DE"},
-            }
-        },
+        type="PERSON",
+        firstName="Erika",
+        lastName=last_name,
+        address={**ADDRESS, "countryCode": "DE"},
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer_id: str = data["customerCreate"]["customer"]["id"]
+    customer_id: str = customer["id"]
     return customer_id
 
 

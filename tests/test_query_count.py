@@ -63,8 +63,10 @@ class StatementLog(logging.Handler):
         self.statements: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        # The queue pollers (imports, webhooks) run beside the request: their statements,
+        # which on a slow machine land inside the window, are not the request's.
         if in_background():
-            return  # a queue poller's statement, not the request's
+            return
         message = record.getMessage().lstrip()
         if message.upper().startswith(SQL_VERBS):
             self.statements.append(message)

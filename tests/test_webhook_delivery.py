@@ -13,6 +13,7 @@ import standardwebhooks
 from models import WebhookDelivery, WebhookEndpoint
 from models.enums import WebhookDeliveryStatus
 from settings import Settings
+from tests import helpers
 from tests.client import Tenant
 from tests.webhook_receiver import Received, closed_port_url, webhook_receiver
 
@@ -72,12 +73,9 @@ async def subscribe(tenant: Tenant, url: str, types: list[str] | None = None) ->
 
 
 async def create_customer(tenant: Tenant, name: str = "Muster") -> dict[str, Any]:
-    data = await tenant.execute(
-        CREATE, {"input": {"type": "PERSON", "firstName": "Erika", "lastName": name}}
+    return await helpers.create_customer(
+        tenant, CREATE, type="PERSON", firstName="Erika", lastName=name
     )
-    assert data["customerCreate"]["userErrors"] == []
-    customer: dict[str, Any] = data["customerCreate"]["customer"]
-    return customer
 
 
 async def deliveries(tenant: Tenant) -> list[dict[str, Any]]:

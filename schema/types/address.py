@@ -7,7 +7,7 @@ from typing import Self
 
 import strawberry
 
-from domain.customer_addresses import (
+from domain.customers.address_roles import (
     AddressValues,
     MissingDefaultAddress,
     address_roles,

@@ -8,12 +8,13 @@ from typing import Self
 
 import strawberry
 
-from domain.customer_addresses import POSTAL_FIELDS, invoice_address
+from domain.customers.address_roles import invoice_address
+from domain.customers.registry import POSTAL_FIELDS
 from models import Invoice as InvoiceRow
 from models import Order as OrderRow
 from models import Payment as PaymentRow
 from models import Subscription as SubscriptionRow
-from resolvers.context import Info
+from schema.context import Info
 from schema.enums import OrderStatus, SubscriptionStatus
 from schema.node import Node, encode_id
 from schema.types.address import Address

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, NoReturn, Self, TypeV
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from domain.customer_addresses import MissingDefaultAddress
-from domain.customer_listing import CustomerValues, values_of
+from domain.customers.address_roles import MissingDefaultAddress
+from domain.customers.listing import CustomerValues, values_of
 from models import Address as AddressRow
 from models import Customer as CustomerRow
-from resolvers.context import Context, Info
+from schema.context import Context, Info
 from schema.enums import CustomerStatus, CustomerType, Language, PaymentMethodType, UserErrorCode
 from schema.node import Node, encode_id
 from schema.types.address import Address, CustomerAddresses

@@ -8,16 +8,16 @@ from typing import Self
 
 import strawberry
 
-from domain.customer_listing import DEFAULT_PAGE_SIZE
+from domain.customers.listing import DEFAULT_PAGE_SIZE
 from domain.events import events_by_id
 from domain.webhook_deliveries import LogPosition, delivery_log
 from models import WebhookDelivery as DeliveryRow
 from models import WebhookEndpoint as EndpointRow
 from models.enums import EventType as StoredEventType
 from models.enums import WebhookDeliveryStatus as StoredStatus
-from resolvers.context import Info
-from resolvers.errors import ClientError
+from schema.context import Info
 from schema.enums import EventType, WebhookDeliveryStatus
+from schema.errors import ClientError
 from schema.node import Node, encode_id
 from schema.types.customer import PageInfo
 from schema.types.event import Event

@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event
-from domain.customers import get_customer
+from domain.customers.editing import get_customer
 from domain.errors import DomainError, ErrorCode
 from domain.events import record_customer_events
 from domain.principal import Actor

@@ -15,9 +15,9 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from domain.customer_listing import DEFAULT_PAGE_SIZE
+from domain.customers.listing import DEFAULT_PAGE_SIZE
 from domain.rate_limits import BucketPolicy, charge
-from schema.cost import PagePricing, query_cost
+from schema.extensions.cost import PagePricing, query_cost
 from settings import ApiLimits
 
 logger = logging.getLogger("kundenstamm.requests")
@@ -72,14 +72,9 @@ class QueryCost(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         execution = self.execution_context
-        assert execution.graphql_document is not None
-        cost = query_cost(
-            execution.schema._schema,
-            execution.graphql_document,
-            execution.operation_name,
-            execution.variables,
-            self.pages,
-        )
+        reading = execution.context.state.reading
+        assert reading is not None  # read before validation, which let it through
+        cost = query_cost(execution.schema._schema, reading, execution.variables, self.pages)
         self.report = {"requestedQueryCost": cost}
         caller = execution.context.caller
         if cost > self.limits.max_query_cost:

@@ -10,19 +10,6 @@ from typing import TypedDict, cast
 from models import Address
 from models.enums import AddressType
 
-# The fields of an address that make up a postal address (everything but its e-mail).
-POSTAL_FIELDS = (
-    "company_name",
-    "first_name",
-    "last_name",
-    "addition",
-    "street",
-    "house_number",
-    "zip",
-    "city",
-    "country_code",
-)
-
 
 class MissingDefaultAddress(LookupError):
     """Every customer has a DEFAULT address; its absence is a bug, not a user error."""

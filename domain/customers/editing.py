@@ -1,4 +1,4 @@
-"""Creating, changing, archiving and deleting customers."""
+"""Creating and changing customers: the create and update rules, numbers, uniqueness."""
 
 from __future__ import annotations
 
@@ -6,31 +6,36 @@ import datetime as dt
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain.audit import changes_between, new_event, record_event
-from domain.customer_fields import (
-    CUSTOMER_CLEANERS,
+from domain.customers.fields import (
+    RawValues,
     clean_address,
+    clean_customer,
     default_language,
     display_name,
     missing_required,
+)
+from domain.customers.registry import (
+    EDITABLE_FIELDS,
+    UNIQUE_COLUMNS,
+    AddressAttributes,
+    CustomerAttributes,
 )
 from domain.datev import clean_debtor_number, locked_debtor_bounds
 from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
 from domain.events import record_customer_events
 from domain.numbers import allocate_number, allocate_numbers, claim_number, claim_numbers
 from domain.principal import Actor
-from domain.validation import InvalidValue, clean_fields
+from domain.validation import InvalidValue
 from models import Address, Customer, CustomerEvent, Organization
 from models.enums import AddressType, CustomerEventAction, EventType, NumberRangeKind
 
-# Customer attributes a caller may change; the rest is kept by the rules.
-EDITABLE_FIELDS = (*CUSTOMER_CLEANERS, "datev_debtor_number")
 _MAX_UPDATE_ATTEMPTS = 3
 
 
@@ -38,15 +43,17 @@ _MAX_UPDATE_ATTEMPTS = 3
 class CustomerDraft:
     """What a create request says; absent keys mean "not given"."""
 
-    fields: Mapping[str, Any]
-    address: Mapping[str, Any] | None = None
-    invoice_address: Mapping[str, Any] | None = None
-    datev: Mapping[str, Any] | None = None
+    fields: RawValues
+    address: RawValues | None = None
+    invoice_address: RawValues | None = None
+    datev: RawValues | None = None
 
 
 @dataclass(slots=True)
 class _Checked:
-    values: dict[str, Any]
+    values: CustomerAttributes
+    address: AddressAttributes
+    invoice_address: AddressAttributes | None
     errors: list[FieldError] = field(default_factory=list)
 
 
@@ -83,14 +90,6 @@ async def get_customer(
     return customer
 
 
-UNIQUE_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    # column: (what it is, input path)
-    "customer_number": ("customer number", ("customer_number",)),
-    "external_id": ("external id", ("external_id",)),
-    "datev_debtor_number": ("DATEV debtor number", ("datev", "debtor_number")),
-}
-
-
 class _StaleVersion(Exception):
     """Raised inside the write transaction to roll it back when the version moved."""
 
@@ -120,8 +119,8 @@ async def _taken_after_race(
 
 
 def _clean_datev(
-    organization: Organization, datev: Mapping[str, Any] | None
-) -> tuple[dict[str, Any], list[FieldError]]:
+    organization: Organization, datev: RawValues | None
+) -> tuple[CustomerAttributes, list[FieldError]]:
     """The debtor number given, if any, as {"datev_debtor_number": ...}."""
     if datev is None:
         return {}, []
@@ -141,25 +140,29 @@ def _clean_datev(
 
 
 def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
-    values, errors = clean_fields(draft.fields, CUSTOMER_CLEANERS)
+    cleaned, errors = clean_customer(draft.fields)
     # Absent and cleared mean the same on create: the defaults apply.
-    values = {name: value for name, value in values.items() if value is not None}
-    checked = _Checked(values, errors)
-    checked.errors += missing_required(values, errors)
+    values = cast(
+        CustomerAttributes, {name: value for name, value in cleaned.items() if value is not None}
+    )
+    errors += missing_required(values, errors)
     address, address_errors = clean_address(draft.address or {}, "address")
     invoice, invoice_errors = clean_address(draft.invoice_address or {}, "invoice_address")
     datev, datev_errors = _clean_datev(organization, draft.datev)
-    checked.errors += address_errors + invoice_errors + datev_errors
+    errors += address_errors + invoice_errors + datev_errors
     values |= datev
-    values["_address"] = address
-    values["_invoice_address"] = invoice if draft.invoice_address is not None else None
-    return checked
+    return _Checked(
+        values=values,
+        address=address,
+        invoice_address=invoice if draft.invoice_address is not None else None,
+        errors=errors,
+    )
 
 
 def _created_values(
-    values: Mapping[str, Any],
-    address: Mapping[str, Any],
-    invoice_address: Mapping[str, Any] | None,
+    values: CustomerAttributes,
+    address: AddressAttributes,
+    invoice_address: AddressAttributes | None,
 ) -> dict[str, Any]:
     """Everything a create stored, addresses included, for the audit trail."""
     stored = {k: v for k, v in values.items() if v is not None}
@@ -172,9 +175,9 @@ def _created_values(
 class PreparedCustomer:
     """A create that passed the rules: column values (defaults applied) and addresses."""
 
-    values: dict[str, Any]
-    address: dict[str, Any]
-    invoice_address: dict[str, Any] | None
+    values: CustomerAttributes
+    address: AddressAttributes
+    invoice_address: AddressAttributes | None
 
 
 def prepare_customer(
@@ -182,9 +185,7 @@ def prepare_customer(
 ) -> tuple[PreparedCustomer, list[FieldError]]:
     """The create rules that need no database: every violation, or a prepared customer."""
     checked = _check_create(organization, draft)
-    values = checked.values
-    address = values.pop("_address")
-    invoice_address = values.pop("_invoice_address")
+    values, address, invoice_address = checked.values, checked.address, checked.invoice_address
     country = address.get("country_code") or (invoice_address or {}).get("country_code")
     values["language"] = values.get("language") or default_language(country)
     values["currency_code"] = values.get("currency_code") or "EUR"
@@ -196,7 +197,7 @@ async def number_customers(organization: Organization, prepared: list[PreparedCu
     """Give prepared customers their customer (and DATEV debtor) numbers; call inside the
     transaction that writes them, or in a short one of its own (an import: numbers stay
     used if the write never happens)."""
-    given = [p.values["customer_number"] for p in prepared if p.values.get("customer_number")]
+    given = [number for p in prepared if (number := p.values.get("customer_number"))]
     # Claims first: the block allocated next then starts past every typed-in number.
     await claim_numbers(organization.id, NumberRangeKind.CUSTOMER, given)
     missing = [p for p in prepared if not p.values.get("customer_number")]
@@ -204,9 +205,7 @@ async def number_customers(organization: Organization, prepared: list[PreparedCu
     for item, number in zip(missing, numbers, strict=True):
         item.values["customer_number"] = number
     if organization.datev_enabled:
-        typed = [
-            p.values["datev_debtor_number"] for p in prepared if p.values.get("datev_debtor_number")
-        ]
+        typed = [number for p in prepared if (number := p.values.get("datev_debtor_number"))]
         bounds = await locked_debtor_bounds(organization.id, typed)
         await claim_numbers(organization.id, NumberRangeKind.DATEV_DEBTOR, typed)
         missing = [p for p in prepared if not p.values.get("datev_debtor_number")]
@@ -313,10 +312,10 @@ async def update_customer(
     *,
     organization: Organization,
     customer_id: uuid.UUID,
-    changes: Mapping[str, Any],
+    changes: RawValues,
     actor: Actor,
     expected_version: int | None = None,
-    datev: Mapping[str, Any] | None = None,
+    datev: RawValues | None = None,
 ) -> Customer:
     """Apply the given fields (None clears); absent fields stay as they are.
 
@@ -324,7 +323,7 @@ async def update_customer(
     change between our read and our write is never overwritten. `datev` without a
     debtor number gives a customer that has none one from the range.
     """
-    cleaned, errors = clean_fields(changes, CUSTOMER_CLEANERS)
+    cleaned, errors = clean_customer(changes)
     datev_values, datev_errors = _clean_datev(organization, datev)
     errors += datev_errors
     cleaned |= datev_values
@@ -333,7 +332,8 @@ async def update_customer(
         current = await get_customer(organization.id, customer_id)
         if expected_version is not None and expected_version != current.version:
             raise _conflict(current.version)
-        merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | cleaned
+        merged: dict[str, Any] = {name: getattr(current, name) for name in EDITABLE_FIELDS}
+        merged.update(cleaned)
         problems = errors + missing_required(merged, errors)
         new_values = {k: v for k, v in cleaned.items() if v != getattr(current, k)}
         problems += await _uniqueness_errors(organization.id, new_values, current.id)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain.audit import changes_between, record_event
-from domain.customer_fields import clean_address
-from domain.customers import get_customer, lock_customer
+from domain.customers.editing import get_customer, lock_customer
+from domain.customers.fields import RawValues, clean_address
 from domain.errors import DomainError, not_found
 from domain.events import record_address_event
 from domain.principal import Actor
@@ -63,7 +61,7 @@ async def create_address(
     customer_id: uuid.UUID,
     address_type: AddressType,
     set_as_default: bool,
-    fields: Mapping[str, Any],
+    fields: RawValues,
     actor: Actor,
 ) -> Address:
     cleaned, errors = clean_address(fields, "address")
@@ -101,7 +99,7 @@ async def update_address(
     *,
     organization_id: uuid.UUID,
     address_id: uuid.UUID,
-    fields: Mapping[str, Any],
+    fields: RawValues,
     actor: Actor,
 ) -> Address:
     """Edit in place: everything that points at this address sees the change."""

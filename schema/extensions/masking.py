@@ -8,7 +8,7 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from tortoise.exceptions import OperationalError, TransactionManagementError
 
-from resolvers.errors import ClientError
+from schema.errors import ClientError
 
 logger = logging.getLogger("kundenstamm.errors")
 

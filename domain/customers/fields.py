@@ -1,49 +1,24 @@
-"""Which customer and address attributes exist, how each is cleaned, what each type needs."""
+"""Cleaning customer and address values with the registry's cleaners; what each type needs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from domain import validation
+from domain.customers.registry import (
+    ADDRESS_CLEANERS,
+    CUSTOMER_CLEANERS,
+    NOT_CLEARABLE,
+    AddressAttributes,
+    CustomerAttributes,
+)
 from domain.errors import ErrorCode, FieldError
 from models.enums import CustomerType, Language
 
+# What a caller sent, before cleaning: untrusted, keyed by attribute name.
+RawValues = Mapping[str, Any]
 
-def _identity(value: Any) -> Any:
-    return value
-
-
-CUSTOMER_CLEANERS: dict[str, validation.Cleaner] = {
-    "customer_number": validation.text,
-    "type": _identity,
-    "company_name": validation.text,
-    "first_name": validation.text,
-    "last_name": validation.text,
-    "email": validation.email,
-    "invoice_email": validation.email,
-    "phone": validation.text,
-    "language": _identity,
-    "currency_code": validation.currency_code,
-    "vat_id": validation.vat_id,
-    "commercial_register_court": validation.text,
-    "commercial_register_number": validation.text,
-    "external_id": validation.text,
-    "default_payment_method": _identity,
-}
-
-ADDRESS_CLEANERS: dict[str, validation.Cleaner] = {
-    "company_name": validation.text,
-    "first_name": validation.text,
-    "last_name": validation.text,
-    "addition": validation.text,
-    "street": validation.text,
-    "house_number": validation.text,
-    "zip": validation.text,
-    "city": validation.text,
-    "country_code": validation.country_code,
-    "email": validation.email,
-}
 
 REQUIRED_BY_TYPE: dict[CustomerType, tuple[str, ...]] = {
     CustomerType.PERSON: ("first_name", "last_name"),
@@ -53,18 +28,19 @@ REQUIRED_BY_TYPE: dict[CustomerType, tuple[str, ...]] = {
 GERMAN_SPEAKING = frozenset({"DE", "AT", "CH"})
 
 
-def clean_address(raw: Mapping[str, Any], *prefix: str) -> tuple[dict[str, Any], list[FieldError]]:
+def clean_customer(raw: RawValues) -> tuple[CustomerAttributes, list[FieldError]]:
+    cleaned, errors = validation.clean_fields(raw, CUSTOMER_CLEANERS)
+    return cast(CustomerAttributes, cleaned), errors
+
+
+def clean_address(raw: RawValues, *prefix: str) -> tuple[AddressAttributes, list[FieldError]]:
     cleaned, errors = validation.clean_fields(raw, ADDRESS_CLEANERS)
     if "zip" in cleaned and "country_code" in cleaned:
         try:
             cleaned["zip"] = validation.zip_code(cleaned["zip"], cleaned["country_code"])
         except validation.InvalidValue as exc:
             errors.append(FieldError(exc.code, exc.message, ("zip",)))
-    return cleaned, [error.nested(*prefix) for error in errors]
-
-
-# Fields every customer has: they may be left out of an update, never cleared.
-NOT_CLEARABLE = ("customer_number", "type", "language", "currency_code")
+    return cast(AddressAttributes, cleaned), [error.nested(*prefix) for error in errors]
 
 
 def missing_required(

@@ -19,10 +19,9 @@ from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from domain.addresses import create_address, update_address
-from domain.customer_addresses import default_address
-from domain.customer_status import archive_customer, restore_customer
-from domain.customers import (
+from domain.customers.address_roles import default_address
+from domain.customers.addresses import create_address, update_address
+from domain.customers.editing import (
     CustomerDraft,
     PreparedCustomer,
     customer_rows,
@@ -31,6 +30,13 @@ from domain.customers import (
     update_customer,
     write_customer_rows,
 )
+from domain.customers.registry import (
+    ADDRESS_LABELS,
+    CUSTOMER_HEADERS,
+    IMPORT_IGNORED,
+    UNIQUE_COLUMNS,
+)
+from domain.customers.status import archive_customer, restore_customer
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.events import one_event_per_customer, record_customer_events
 from domain.numbers import claim_numbers
@@ -47,10 +53,8 @@ from models.enums import (
     PaymentMethodType,
 )
 from spreadsheets.customer_columns import (
-    ADDRESS_FIELDS,
     DEFAULT_GROUP,
     INVOICE_GROUP,
-    MASTER_FIELDS,
     PAYMENT_METHOD,
     address_header,
 )
@@ -62,8 +66,8 @@ INSERT_CHUNK = 1000
 # the next chunk's rows are built outside any transaction, so other writers get turns.
 WRITE_CHUNK = 250
 WRITE_PAUSE_SECONDS = 0.03
-EXTERNAL_ID_HEADER = "Externe ID"
-IGNORED = frozenset({"created_at"})
+# Columns a row is matched to an existing customer by, in this order.
+MATCH_KEYS = ("customer_number", "external_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +95,17 @@ def _key(header: str) -> str:
     return " ".join(header.casefold().split())
 
 
-# normalized header -> (part, attribute); part is "customer", "address" or "invoice_address"
-TARGETS: dict[str, tuple[str, str]] = {
-    _key(header): ("customer", attribute) for header, attribute in MASTER_FIELDS
-}
-TARGETS[_key(EXTERNAL_ID_HEADER)] = ("customer", "external_id")
-for _group, _part in ((DEFAULT_GROUP, "address"), (INVOICE_GROUP, "invoice_address")):
-    for _label, _attribute, _ in ADDRESS_FIELDS:
-        TARGETS[_key(address_header(_group, _label))] = (_part, _attribute)
+# (part, attribute) -> header; part is "customer", "address" or "invoice_address"
 HEADERS: dict[tuple[str, str], str] = {
-    **{("customer", attribute): header for header, attribute in MASTER_FIELDS},
-    ("customer", "external_id"): EXTERNAL_ID_HEADER,
+    **{("customer", attribute): header for attribute, header in CUSTOMER_HEADERS.items()},
     **{
         (part, attribute): address_header(group, label)
         for group, part in ((DEFAULT_GROUP, "address"), (INVOICE_GROUP, "invoice_address"))
-        for label, attribute, _ in ADDRESS_FIELDS
+        for attribute, label in ADDRESS_LABELS.items()
     },
 }
+# normalized header -> (part, attribute)
+TARGETS: dict[str, tuple[str, str]] = {_key(header): target for target, header in HEADERS.items()}
 
 _CHOICES: dict[str, dict[str, Any]] = {
     "type": {
@@ -179,7 +177,7 @@ def _parse_row(
                     )
                 )
             continue
-        if target[1] in IGNORED:
+        if target[1] in IMPORT_IGNORED:
             continue
         part, attribute = target
         value = _text(cell)
@@ -298,7 +296,7 @@ async def _update_invoice_address(
 
 
 def _duplicates(rows: list[_Row]) -> None:
-    for attribute in ("customer_number", "external_id", "datev_debtor_number"):
+    for attribute in UNIQUE_COLUMNS:
         seen: dict[str, int] = {}
         for row in rows:
             value = row.customer.get(attribute)
@@ -321,7 +319,7 @@ async def _existing(
     organization_id: uuid.UUID, rows: list[_Row]
 ) -> dict[tuple[str, str], Customer]:
     found: dict[tuple[str, str], Customer] = {}
-    for attribute in ("customer_number", "external_id"):
+    for attribute in MATCH_KEYS:
         values = [r.customer[attribute] for r in rows if r.customer.get(attribute) is not None]
         for start in range(0, len(values), 500):
             for customer in await Customer.filter(
@@ -334,7 +332,7 @@ async def _existing(
 
 
 def _match(row: _Row, existing: Mapping[tuple[str, str], Customer]) -> tuple[str, Customer] | None:
-    for attribute in ("customer_number", "external_id"):
+    for attribute in MATCH_KEYS:
         value = row.customer.get(attribute)
         if value is not None and (attribute, value) in existing:
             return attribute, existing[(attribute, value)]

@@ -26,7 +26,6 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     ObjectValueNode,
-    OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     StringValueNode,
@@ -36,9 +35,8 @@ from graphql import (
     is_leaf_type,
 )
 from graphql.execution.values import VariableValues, get_variable_values
-from graphql.language import DocumentNode
 
-from schema.operations import OperationNotChosen, chosen_operation
+from schema.extensions.document import ReadDocument
 
 OBJECT_COST = 1
 MUTATION_COST = 10
@@ -54,11 +52,6 @@ ASSUMED_LIST_SIZES = {("Customer", "events"): 25}
 UNSIZED_LISTS = frozenset({"userErrors"})
 # Introspection answers are large but the same for everyone: priced flat.
 INTROSPECTION_COSTS = {"__schema": 100, "__type": 10, "__typename": 0}
-# Fields a document may select once its fragments are spread out. Far above any real
-# query (GraphiQL's introspection has about 300), far below what makes validation slow.
-MAX_EXPANDED_FIELDS = 5000
-# Times one response name may be selected in one selection set (GraphQL merges them).
-MAX_REPEATED_FIELD = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,97 +197,26 @@ def _definition(parent: GraphQLNamedType, name: str) -> GraphQLField | None:
 
 def query_cost(
     schema: GraphQLSchema,
-    document: DocumentNode,
-    operation_name: str | None,
+    reading: ReadDocument,
     variables: Mapping[str, Any] | None,
     pages: PagePricing,
 ) -> int:
     """The price of the operation that would run; 0 if there is none to run."""
-    try:
-        operation = chosen_operation(document, operation_name)
-    except OperationNotChosen:
-        return 0  # refused before pricing (schema.operations); nothing runs
+    operation = reading.operation
+    if operation is None:
+        return 0  # refused before pricing (DocumentReader); nothing runs
     root = schema.get_root_type(operation.operation)
     if root is None:
         return 0
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
     # Priced with the values execution will use: defaults filled in, 40.0 read as 40.
     values = get_variable_values(
         schema, operation.variable_definitions or (), dict(variables or {})
     )
     # Variables that do not coerce fail execution anyway; price the rest with defaults.
     coerced = values.coerced if isinstance(values, VariableValues) else {}
-    pricer = _Pricer(schema, fragments, coerced, pages)
+    pricer = _Pricer(schema, reading.fragments, coerced, pages)
     own = MUTATION_COST if operation.operation is OperationType.MUTATION else OBJECT_COST
     total = sum(
         pricer.field(on, node, own) for on, node in pricer.fields(root, operation.selection_set)
     )
     return max(1, total)  # no request is free: each reads a key and charges a bucket
-
-
-def expanded_size(document: DocumentNode) -> int:
-    """Fields the document selects with every fragment spread out where it is used.
-
-    Counted with one pass per fragment, so a document that doubles its size with each
-    fragment ("fragment bomb") is measured in linear time, before anything walks it
-    spread out (validation rules and pricing do). Run after fragment cycles and unknown
-    fragments were ruled out: both count as nothing here.
-    """
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    sizes: dict[str, int] = {}
-    entered: set[str] = set()
-
-    def size(selection_set: SelectionSetNode | None) -> int:
-        total = 0
-        for selection in selection_set.selections if selection_set else ():
-            if isinstance(selection, FieldNode):
-                total += 1 + size(selection.selection_set)
-            elif isinstance(selection, InlineFragmentNode):
-                total += size(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                if name not in sizes and name in fragments and name not in entered:
-                    entered.add(name)
-                    sizes[name] = size(fragments[name].selection_set)
-                total += sizes.get(name, 0)
-        return total
-
-    return sum(
-        size(definition.selection_set)
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode)
-    )
-
-
-def most_repeated_field(document: DocumentNode) -> int:
-    """How often one response name occurs in one selection set, at most.
-
-    Validation compares such fields pairwise (can they merge?): a selection set of the
-    same field a few hundred times costs seconds, though no client needs that.
-    """
-    most = 0
-    stack = [
-        definition.selection_set
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode)
-    ]
-    while stack:
-        selection_set = stack.pop()
-        names: dict[str, int] = {}
-        for selection in selection_set.selections:
-            if isinstance(selection, FieldNode):
-                name = (selection.alias or selection.name).value
-                names[name] = names.get(name, 0) + 1
-            inner = getattr(selection, "selection_set", None)
-            if inner is not None:
-                stack.append(inner)
-        most = max(most, *names.values(), 0)
-    return most

@@ -10,7 +10,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from domain.deletion import Blocker, deletion_blockers
+from domain.customers.deletion import Blocker, deletion_blockers
 from models import Address, Customer, CustomerEvent, Invoice, Order, Payment, Subscription
 
 M = TypeVar("M", bound=Model)

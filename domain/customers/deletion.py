@@ -20,7 +20,7 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event, redact_events
-from domain.customers import lock_customer
+from domain.customers.editing import lock_customer
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.events import record_customer_removed
 from domain.principal import Actor

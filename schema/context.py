@@ -1,9 +1,11 @@
-"""The typed per-request context every resolver receives."""
+"""The typed per-request context every resolver receives, and the request's own state."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,8 +14,39 @@ from strawberry.types import Info as StrawberryInfo
 from domain.idempotency import Claim
 from domain.principal import Principal
 from models import Event
-from resolvers.errors import ClientError
-from resolvers.loaders import Loaders
+from schema.errors import ClientError
+from schema.extensions.document import ReadDocument
+from schema.loaders import Loaders
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    USER_ERRORS = "user_errors"
+    """Answered with data whose payloads carry userErrors."""
+    ERRORS = "errors"
+    """Top-level errors: request errors, refusals, bugs."""
+    THROTTLED = "throttled"
+
+
+@dataclass
+class RequestState:
+    """One /graphql request as a whole, kept on `request.state.graphql`.
+
+    The HTTP layer fills it and sets the outcome when the answer is known: the one
+    place to observe a request (logs, metrics) without parsing anything again.
+    """
+
+    organization_id: uuid.UUID | None = None
+    reading: ReadDocument | None = None
+    """The document as read once for this request; None before or if it does not parse."""
+    outcome: Outcome | None = None
+    request_error: bool = False
+    """Refused before execution (parse, validation): no data, errors without a path."""
+
+    @property
+    def operation_name(self) -> str | None:
+        operation = self.reading.operation if self.reading else None
+        return operation.name.value if operation and operation.name else None
 
 
 @dataclass
@@ -26,6 +59,7 @@ class Context:
     response: Response
     """Status and headers beyond the JSON body (429 and Retry-After, for one)."""
     max_page_size: int
+    state: RequestState
     idempotency: Claim | None = None
     """Set when the mutation runs in the transaction that stores its response."""
     after_commit: list[Callable[[], None]] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Customers and their addresses: attributes, writes, listing, status, import, deletion."""
