@@ -21,6 +21,7 @@ from domain import import_jobs
 from models import ImportJob
 from settings import Settings
 from telemetry.metrics import record_job
+from web.background import mark_background
 from workers.import_worker import run_import_job
 
 logger = logging.getLogger("kundenstamm.imports")
@@ -84,6 +85,7 @@ class ImportRunner:
             task.cancel()
 
     async def _poll_forever(self) -> None:
+        mark_background()
         swept = time.monotonic()
         while not self._stopping:
             with contextlib.suppress(TimeoutError):
