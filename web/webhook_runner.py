@@ -28,10 +28,10 @@ from domain.webhook_deliveries import (
     hand_back,
     record_outcomes,
 )
-from domain.webhook_metrics import DeliveryResult, count
 from domain.webhook_sender import attempt, new_client
 from domain.webhook_urls import UrlPolicy
 from settings import Settings
+from telemetry.metrics import record_deliveries
 from web.background import mark_background
 
 logger = logging.getLogger("kundenstamm.webhooks")
@@ -84,7 +84,7 @@ class WebhookRunner:
             await self._flush()  # attempts that finished; what is left was cut off
             cut_off = [(delivery_id, tried) for delivery_id, (tried, _) in self._sending.items()]
             await hand_back(cut_off)
-            count(DeliveryResult.HANDED_BACK, len(cut_off))
+            record_deliveries("handed_back", len(cut_off))
         except Exception:
             # Their leases run out and another round sends them again.
             logger.exception("handing back webhook deliveries failed")
@@ -149,8 +149,8 @@ class WebhookRunner:
         for outcome in outcomes:
             self._sending.pop(outcome.delivery_id, None)
             if outcome.succeeded:
-                count(DeliveryResult.SUCCEEDED)
+                record_deliveries("succeeded")
             elif outcome.gone or outcome.attempt >= schedule:
-                count(DeliveryResult.FAILED)
+                record_deliveries("failed")
             else:
-                count(DeliveryResult.RETRYING)
+                record_deliveries("retrying")
