@@ -26,6 +26,7 @@ from web.import_runner import ImportRunner
 from web.metrics_endpoint import MetricsEndpoint
 from web.request_id import RequestIdMiddleware
 from web.request_log import RequestLogMiddleware
+from web.runners import Runners
 from web.webapp import webapp_routes
 from web.webhook_runner import WebhookRunner
 
@@ -69,22 +70,20 @@ def create_app(settings: Settings) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with RegisterTortoise(app, config=tortoise_config(settings.database_url)):
-            runner = ExportRunner(settings)
-            await runner.start()
-            app.state.export_runner = runner
+            exports = ExportRunner(settings)
             imports = ImportRunner(settings)
-            await imports.start()
-            app.state.import_runner = imports
             webhooks = WebhookRunner(settings)
-            if settings.webhook_delivery:
-                await webhooks.start()
+            app.state.export_runner = exports
+            app.state.import_runner = imports
             app.state.webhook_runner = webhooks
+            runners = Runners(
+                [exports, imports, *([webhooks] if settings.webhook_delivery else [])]
+            )
+            await runners.start()
             try:
                 yield
             finally:
-                await webhooks.stop()
-                await imports.stop()
-                await runner.stop()
+                await runners.stop()
 
     endpoint: ASGIApp = BodyLimitByType(
         graphql, json_bytes=settings.max_body_bytes, upload_bytes=settings.import_max_bytes
