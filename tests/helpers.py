@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from schema.node import decode_id
@@ -38,3 +41,38 @@ async def create_customer(
     assert payload["userErrors"] == [], payload["userErrors"]
     customer: dict[str, Any] = payload["customer"]
     return customer
+
+
+SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+# The import runner looks for queued jobs every second in the background: its poll is no
+# statement of the request being counted (on a slow machine it lands inside the window).
+BACKGROUND = ('FROM "import_jobs"',)
+
+
+class StatementLog(logging.Handler):
+    """Collects the SQL statements Tortoise logs at DEBUG level."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage().lstrip()
+        if message.upper().startswith(SQL_VERBS) and not any(
+            marker in message for marker in BACKGROUND
+        ):
+            self.statements.append(message)
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler = StatementLog()
+    previous_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield handler.statements
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from models import Address, Customer
 from models.enums import AddressType
 from schema.node import decode_id
 from tests.client import Tenant
+from tests.helpers import statements
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -50,40 +48,6 @@ fragment Fields on Customer {
   datev { debtorNumber }
 }
 """
-
-SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
-# The import runner looks for queued jobs every second in the background: its poll is no
-# statement of the request being counted (on a slow machine it lands inside the window).
-BACKGROUND = ('FROM "import_jobs"',)
-
-
-class StatementLog(logging.Handler):
-    """Collects the SQL statements Tortoise logs at DEBUG level."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage().lstrip()
-        if message.upper().startswith(SQL_VERBS) and not any(
-            marker in message for marker in BACKGROUND
-        ):
-            self.statements.append(message)
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler = StatementLog()
-    previous_level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
 
 
 async def create_customers(tenant: Tenant, start: int, stop: int) -> None:
