@@ -77,12 +77,19 @@ async def test_a_busy_caller_is_charged_from_the_lease_without_a_write(settings:
             first = await tenant.api.post(ORGANIZATION, key=tenant.key)
         leased = await the_bucket()
         # when
+        started = time.monotonic()
         with statements() as later_statements:
             later = [await tenant.api.post(ORGANIZATION, key=tenant.key) for _ in range(20)]
+        elapsed = time.monotonic() - started
         after = await the_bucket()
-    # then: one charge in the row, then none; every answer tells what the caller has left
+    # then: one charge in the row, then none while the lease lasts (a loaded machine may
+    # take longer than its second for the 20: one renewal a second at most, then)
     assert sum("rate_limit_buckets" in s for s in first_statements) >= 1, first_statements
-    assert not [s for s in later_statements if "rate_limit_buckets" in s], later_statements
+    renewals = [s for s in later_statements if s.startswith("UPDATE") and "rate_limit" in s]
+    assert len(renewals) <= elapsed // BucketLeases.LEASE_SECONDS, (renewals, elapsed)
+    if not renewals:
+        assert (after.tokens, after.updated_at) == (leased.tokens, leased.updated_at)
+    assert not [s for s in later_statements if "rate_limit_buckets" in s and s not in renewals]
     assert cost_of(first) == {
         "requestedQueryCost": ORGANIZATION_COST,
         "maximumAvailable": CAPACITY,
@@ -90,7 +97,6 @@ async def test_a_busy_caller_is_charged_from_the_lease_without_a_write(settings:
         "restoreRate": RESTORE_RATE,
     }
     assert leased.tokens == CAPACITY - ORGANIZATION_COST - SLICE
-    assert (after.tokens, after.updated_at) == (leased.tokens, leased.updated_at)
     for response in later:
         cost = cost_of(response)
         assert cost["requestedQueryCost"] == ORGANIZATION_COST
