@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import copy
 import json
 import logging
 import os
 import secrets
+import shutil
 import sys
+import tempfile
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
+from logging.config import dictConfig
+from pathlib import Path
 from typing import Any, TypeVar
 
 from tortoise import Tortoise
 
 from database import apply_migrations, migrate_to, migration_lock, tortoise_config
+from database.backup import BackupError, backup
 from domain.api_keys import issue_key, revoke_key
 from domain.errors import DomainError
 from domain.organizations import (
@@ -25,12 +29,14 @@ from domain.organizations import (
     update_organization,
 )
 from domain.users import create_user
+from local_secrets import store_first_api_key
 from models import Organization
 from models.enums import ApiKeyScope, UserRole
 from settings import Settings, SettingsError
+from telemetry.logs import TEXT_FORMAT, logging_config
 
 T = TypeVar("T")
-LOG_FORMAT = "%(asctime)s %(levelname)s [%(process)d] %(name)s %(message)s"
+logger = logging.getLogger("kundenstamm.cli")
 # Each worker holds its own database connections (up to 5 on PostgreSQL): more than this
 # would only queue on the database, and a typo like 200 should not take the server down.
 MAX_WORKERS = 32
@@ -63,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"server processes, 1 to {MAX_WORKERS} (default: $WEB_CONCURRENCY, else 1)",
     )
     commands.add_parser("migrate", help="apply pending database migrations")
+    backup_command = commands.add_parser(
+        "backup", help="copy the database to FILE, consistent while the server runs"
+    )
+    backup_command.add_argument("file", type=Path)
 
     org = commands.add_parser("org", help="organizations").add_subparsers(
         dest="action", required=True
@@ -198,13 +208,36 @@ async def _prepare_serving(settings: Settings) -> None:
     async with migration_lock(settings.database_url):
         await migrate_to(settings.database_url)
         key = await _connected(settings, ensure_default_organization)
-    if key is not None:
+    if key is None:
+        return
+    if sys.stdout.isatty():
         print(
-            'Created the organization "Default". Its API key (write; shown only now):\n'
+            # The id is what `kundenstamm user create --org` needs for the first web-app user.
+            f'Created the organization "Default" ({key.organization_id}). '
+            "Its API key (write; shown only now):\n"
             f"  {key.secret}\n"
             'Paste it into GraphiQL\'s headers as {"Authorization": "Bearer <key>"}.',
             flush=True,
         )
+        return
+    # Output that no one watches ends up in container and journal logs, readable by
+    # whoever reads logs: the key goes into a file of this user's only.
+    path = store_first_api_key(settings.data_dir, key.secret)
+    _announce(
+        settings,
+        f'Created the organization "Default" ({key.organization_id}). '
+        f"Its API key (write) is in {path} "
+        "(readable by this user only): store it elsewhere, then delete the file.",
+    )
+
+
+def _announce(settings: Settings, message: str) -> None:
+    """What `serve` tells its operator: a line of the log when the log is JSON (every
+    line of it one object), else printed."""
+    if settings.log_format == "json":
+        logger.info(message)
+    else:
+        print(message, flush=True)
 
 
 def _workers(requested: int | None) -> int:
@@ -220,26 +253,6 @@ def _workers(requested: int | None) -> int:
         raise SettingsError(f"WEB_CONCURRENCY {error}") from None
 
 
-def _log_config() -> dict[str, Any]:
-    """uvicorn's logging and ours; uvicorn applies it in each worker process too."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    config["formatters"]["kundenstamm"] = {"format": LOG_FORMAT}
-    config["handlers"]["kundenstamm"] = {
-        "class": "logging.StreamHandler",
-        "formatter": "kundenstamm",
-        "stream": "ext://sys.stderr",
-    }
-    config["root"] = {"handlers": ["kundenstamm"], "level": "INFO"}
-    # Which worker speaks or answered, when there are several.
-    config["formatters"]["default"]["fmt"] = "%(levelprefix)s [%(process)d] %(message)s"
-    config["formatters"]["access"]["fmt"] = (
-        '%(levelprefix)s [%(process)d] %(client_addr)s - "%(request_line)s" %(status_code)s'
-    )
-    return config
-
-
 def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
     import uvicorn
 
@@ -249,31 +262,64 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         shown = f"[{shown}]" if ":" in shown else shown
         # Each worker reads its settings from the environment (app.create_app_from_env).
         os.environ["KUNDENSTAMM_PUBLIC_URL"] = f"http://{shown}:{port}"
+    if settings.environment == "development":
+        # Nothing else would tell an operator who forgot KUNDENSTAMM_ENV.
+        logger.warning(
+            "running in development mode: GraphiQL %s, 'Did you mean' hints on, a generated "
+            "secret key unless KUNDENSTAMM_SECRET_KEY is set; for production set "
+            "KUNDENSTAMM_ENV=production",
+            "on" if settings.graphiql else "off",
+        )
     asyncio.run(_prepare_serving(settings))
-    print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
-    # An import string, not an app object: uvicorn's worker processes import it each.
-    # The migrations ran above, once; the workers only serve.
-    uvicorn.run(
-        "app:create_app_from_env",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-        log_config=_log_config(),
-    )
+    _announce(settings, f"GraphiQL: http://{host}:{port}/graphql")
+    metrics_dir = None
+    if settings.metrics and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Each worker writes its samples here and /metrics sums them. Set before any
+        # worker imports prometheus_client (it reads the variable once, at import); new
+        # for each start, so no samples of an earlier run are counted again.
+        metrics_dir = tempfile.mkdtemp(prefix="kundenstamm-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        # An import string, not an app object: uvicorn's worker processes import it each.
+        # The migrations ran above, once; the workers only serve.
+        uvicorn.run(
+            "app:create_app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            log_config=logging_config(settings.log_format),
+            access_log=False,  # web/request_log.py writes one line per request instead
+        )
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    try:
+        backup(settings.database_url, target.resolve())
+    except (BackupError, OSError) as error:
+        print(f"kundenstamm: backup failed: {error}", file=sys.stderr)
+        return 1
+    print(f"Backup written to {target}")
     return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)
     try:
         settings = Settings.from_env()
         workers = _workers(args.workers) if args.command == "serve" else 1
     except SettingsError as error:
         print(f"kundenstamm: {error}", file=sys.stderr)
         return 2
+    dictConfig(logging_config(settings.log_format))
+    if args.command == "backup":
+        return _backup(settings, args.file)
     if args.command == "serve":
         return _serve(settings, args.host, args.port, workers)
     if args.command == "migrate":

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SECRET_KEY = "development-only-secret-change-me"  # noqa: S105 (a placeholder, refused in production)
+from local_secrets import load_or_create_secret_key
+from telemetry.logs import LOG_FORMATS
+
 ENVIRONMENTS = ("development", "production")
 
 
@@ -71,10 +74,22 @@ class ApiLimits:
 DEFAULT_LIMITS = ApiLimits()
 
 
+def _data_dir_of(database_url: str) -> Path:
+    """Where the server keeps its own files: beside a SQLite database, else the working
+    directory."""
+    if database_url.startswith("sqlite://"):
+        path = database_url.removeprefix("sqlite://")
+        if path and path != ":memory:":
+            return Path(path).parent
+    return Path.cwd()
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     database_url: str
-    secret_key: str = DEFAULT_SECRET_KEY
+    # In-process uses (tests, benchmarks) get a random key; a server reads its own
+    # (from_env): configured, or generated once and kept in the data directory.
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(48))
     public_url: str = "http://127.0.0.1:8000"
     environment: str = "development"
     max_body_bytes: int = 1_048_576
@@ -93,6 +108,10 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     graphiql: bool = True
     introspection: bool = True
+    data_dir: Path = Path()
+    log_format: str = "text"
+    metrics: bool = True
+    metrics_token: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -100,9 +119,27 @@ class Settings:
         default_db = f"sqlite://{Path.cwd() / 'kundenstamm.sqlite3'}"
         environment = env.get("KUNDENSTAMM_ENV", "development")
         defaults: dict[str, Any] = {field.name: field.default for field in fields(cls)}
+        database_url = env.get("KUNDENSTAMM_DATABASE_URL", default_db)
+        data_dir = Path(env.get("KUNDENSTAMM_DATA_DIR", "") or _data_dir_of(database_url))
+        secret_key = env.get("KUNDENSTAMM_SECRET_KEY")
+        if secret_key is None:
+            if environment == "production":
+                raise SettingsError(
+                    "KUNDENSTAMM_SECRET_KEY is required in production (at least 32 characters)"
+                )
+            secret_key = load_or_create_secret_key(data_dir)
+        log_format = env.get(
+            "KUNDENSTAMM_LOG_FORMAT", "json" if environment == "production" else "text"
+        )
+        if log_format not in LOG_FORMATS:
+            raise SettingsError(f"KUNDENSTAMM_LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
         settings = cls(
-            database_url=env.get("KUNDENSTAMM_DATABASE_URL", default_db),
-            secret_key=env.get("KUNDENSTAMM_SECRET_KEY", DEFAULT_SECRET_KEY),
+            database_url=database_url,
+            secret_key=secret_key,
+            data_dir=data_dir,
+            log_format=log_format,
+            metrics=_switch(env, "KUNDENSTAMM_METRICS", True),
+            metrics_token=env.get("KUNDENSTAMM_METRICS_TOKEN") or None,
             public_url=env.get("KUNDENSTAMM_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
             environment=environment,
             # GraphiQL is for people trying the API; in production only when asked for.
@@ -141,10 +178,6 @@ class Settings:
         if self.environment not in ENVIRONMENTS:
             raise SettingsError(f"KUNDENSTAMM_ENV must be one of {', '.join(ENVIRONMENTS)}")
         if self.environment != "development":
-            if self.secret_key == DEFAULT_SECRET_KEY:
-                raise SettingsError(
-                    "KUNDENSTAMM_SECRET_KEY is the development default; set a secret of your own"
-                )
             if "*" in self.cors_origins:
                 raise SettingsError("KUNDENSTAMM_CORS_ORIGINS must name origins, not '*'")
             if len(self.secret_key) < 32:

@@ -61,6 +61,22 @@ def _connection(database_url: str, *, migrating: bool) -> str | dict[str, Any]:
     return config
 
 
+async def wipe_replaced_data() -> bool:
+    """After erasing data: leave no old copy of it in the database's files.
+
+    SQLite (secure_delete is on, see database/sqlite.py) only needs its write-ahead log
+    checkpointed and emptied. PostgreSQL keeps replaced row versions until VACUUM reuses
+    their space; they are unreachable through SQL. Call outside any transaction; False
+    when a copy may remain for now.
+    """
+    client = connections.get("default")
+    if client.capabilities.dialect != "sqlite":
+        return True
+    from database.sqlite import checkpoint
+
+    return await checkpoint(client)
+
+
 async def migrate_to(database_url: str, target: str | None = None) -> None:
     """Apply committed migrations (all, or up to `target`, e.g. "models.0002_...")."""
     try:

@@ -5,6 +5,9 @@
 - Write transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a
   second process waits in the busy timeout instead of failing with "database is locked"
   when it upgrades a read to a write halfway through.
+- secure_delete: what a write replaces or deletes is overwritten with zeros, not left in
+  the file's free space, so erased personal data (DSGVO) cannot be read from the file.
+  Debian's SQLite is built with it on; other builds are not, so it is set explicitly.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import contextlib
 import sqlite3
 
-from tortoise.backends.base.client import TransactionContext
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
@@ -80,9 +83,18 @@ class KundenstammSqliteClient(SqliteClient):
         assert self._connection is not None
         await self._connection.create_function("upper", 1, _upper, deterministic=True)
         await self._connection.create_function("lower", 1, _lower, deterministic=True)
+        await self._connection.execute("PRAGMA secure_delete = ON")
 
     def _in_transaction(self) -> TransactionContext:
         return SafeTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+
+
+async def checkpoint(client: BaseDBAsyncClient) -> bool:
+    """Copy the write-ahead log into the database file and empty it: the log still holds
+    the pages as they were before recent writes. False when another process's reader kept
+    part of the log (it is emptied by a later checkpoint)."""
+    rows = await client.execute_query_dict("PRAGMA wal_checkpoint(TRUNCATE)")
+    return not rows or not rows[0]["busy"]
 
 
 client_class = KundenstammSqliteClient

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from domain.customers.address_roles import invoice_address
-from domain.customers.editing import get_customer, lock_customer
+from domain.customers.editing import get_customer, lock_customer, refuse_anonymized
 from domain.customers.registry import POSTAL_FIELDS
 from domain.errors import DomainError, ErrorCode, not_found
 from models import Address, Invoice, Order, Payment, Subscription
@@ -32,6 +32,7 @@ async def _create_for(
     model: type[R], organization_id: uuid.UUID, customer_id: uuid.UUID, **fields: Any
 ) -> R:
     customer = await get_customer(organization_id, customer_id, _CUSTOMER_FIELD)
+    refuse_anonymized(customer, _CUSTOMER_FIELD)
     try:
         # Its own (nested) transaction: on PostgreSQL a failed statement spoils the
         # transaction around it, and a caller's transaction must survive the refusal.
@@ -117,6 +118,7 @@ async def create_invoice(*, organization_id: uuid.UUID, customer_id: uuid.UUID) 
     async with in_transaction():
         # A concurrent delete finishes first (no customer) or after us (and sees the invoice).
         customer = await lock_customer(organization_id, customer_id, _CUSTOMER_FIELD)
+        refuse_anonymized(customer, _CUSTOMER_FIELD)
         addresses = await Address.filter(customer_id=customer.id)
         if not addresses:
             raise _customer_gone()  # deleted between our read and lock (SQLite has no lock)

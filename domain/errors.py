@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     ALREADY_ARCHIVED = "ALREADY_ARCHIVED"
     NOT_ARCHIVED = "NOT_ARCHIVED"
     FORBIDDEN = "FORBIDDEN"
+    ANONYMIZED = "ANONYMIZED"
 
 
 FieldPath = tuple[str, ...]

@@ -17,6 +17,7 @@ from pathlib import Path
 from tortoise import Tortoise
 
 from database import tortoise_config
+from domain.customers.personal_data import encode_document, personal_data_document
 from domain.customers.registry import ADDRESS_LABELS, CUSTOMER_HEADERS
 from domain.exports import customer_pages, heartbeat
 from models import ExportJob, Organization
@@ -27,7 +28,11 @@ from spreadsheets.xlsx_writer import CustomerSheet
 
 logger = logging.getLogger("kundenstamm.exports")
 
-EXTENSIONS = {ExportFormat.XLSX: "xlsx", ExportFormat.DATEV: "csv"}
+EXTENSIONS = {
+    ExportFormat.XLSX: "xlsx",
+    ExportFormat.DATEV: "csv",
+    ExportFormat.PERSONAL_DATA: "json",
+}
 
 
 def run_export_job(database_url: str, export_dir: str, job_id: str, file_seconds: int) -> None:
@@ -44,6 +49,11 @@ async def _run(database_url: str, export_dir: Path, job_id: uuid.UUID, file_seco
 
 
 async def _write(job: ExportJob, organization: Organization, path: Path) -> int:
+    if job.format is ExportFormat.PERSONAL_DATA:
+        assert job.customer_id is not None  # start_export sets it for this format
+        document = await personal_data_document(organization, job.customer_id)
+        path.write_bytes(encode_document(document))
+        return 1
     pages = customer_pages(organization.id, include_archived=job.include_archived)
     if job.format is ExportFormat.DATEV:
         with DatevDebtorFile(path, organization) as datev_file:
@@ -91,10 +101,19 @@ async def export_customers(*, job_id: uuid.UUID, export_dir: Path, file_seconds:
         )
         return
     finished = dt.datetime.now(dt.UTC)
-    await ExportJob.filter(id=job.id).update(
+    # Conditional: a customer anonymized meanwhile may be in the file with its erased data
+    # (an anonymization after this update deletes the file itself).
+    published = await ExportJob.filter(id=job.id, erased_meanwhile=False).update(
         status=JobStatus.COMPLETED,
         row_count=rows,
         file_name=file_name,
         finished_at=finished,
         file_expires_at=finished + dt.timedelta(seconds=file_seconds),
     )
+    if not published:
+        (export_dir / file_name).unlink(missing_ok=True)
+        await ExportJob.filter(id=job.id).update(
+            status=JobStatus.FAILED,
+            error_message="A customer was anonymized while this export ran; start it again.",
+            finished_at=finished,
+        )

@@ -14,6 +14,7 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from domain.customers.address_roles import default_address, invoice_address
+from domain.customers.editing import get_customer
 from domain.errors import DomainError, ErrorCode
 from domain.processes import process_alive
 from models import Address, Customer, ExportJob, Organization
@@ -34,8 +35,21 @@ def _now() -> dt.datetime:
 
 
 async def start_export(
-    *, organization: Organization, export_format: ExportFormat, include_archived: bool
+    *,
+    organization: Organization,
+    export_format: ExportFormat,
+    include_archived: bool,
+    customer_id: uuid.UUID | None = None,
 ) -> ExportJob:
+    """`customer_id`: the one customer of a PERSONAL_DATA export (and only of that)."""
+    if (export_format is ExportFormat.PERSONAL_DATA) != (customer_id is not None):
+        raise DomainError.single(
+            ErrorCode.INVALID,
+            "Everything about one customer is exported with customerDataExport.",
+            ("format",),
+        )
+    if customer_id is not None:
+        await get_customer(organization.id, customer_id)
     if export_format is ExportFormat.DATEV and not organization.datev_enabled:
         raise DomainError.single(
             ErrorCode.ADDON_NOT_ENABLED,
@@ -55,6 +69,7 @@ async def start_export(
             organization_id=organization.id,
             format=export_format,
             include_archived=include_archived,
+            customer_id=customer_id,
             heartbeat_at=_now(),
             owner_host=socket.gethostname(),
             owner_pid=os.getpid(),

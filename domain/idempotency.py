@@ -15,6 +15,9 @@ import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +32,49 @@ MAX_KEY_LENGTH = 255
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+# The customers whose data a keyed request's response shows, noted as the response is
+# built, and stored beside it: an anonymization finds the responses it must redact.
+_shown: ContextVar[set[uuid.UUID] | None] = ContextVar("customers_shown", default=None)
+
+
+@contextmanager
+def noting_customers() -> Iterator[set[uuid.UUID]]:
+    shown: set[uuid.UUID] = set()
+    token = _shown.set(shown)
+    try:
+        yield shown
+    finally:
+        _shown.reset(token)
+
+
+def note_customer(customer_id: uuid.UUID) -> None:
+    """Called where a response takes data of a customer; a no-op outside keyed requests."""
+    shown = _shown.get()
+    if shown is not None:
+        shown.add(customer_id)
+
+
+# What a retry gets once the stored response held data that an anonymization erased. The
+# key stays taken, so the mutation is still not repeated.
+ERASED_STATUS = 410
+ERASED_RESPONSE = {
+    "errors": [
+        {
+            "message": "The request was carried out, but its response held personal data "
+            "that has since been erased (customerAnonymize); it is not repeated.",
+            "extensions": {"code": "IDEMPOTENT_RESPONSE_ERASED"},
+        }
+    ]
+}
+
+
+async def erase_stored_responses(organization_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    erased: int = await IdempotencyRecord.filter(
+        organization_id=organization_id, customer_ids__contains=str(customer_id)
+    ).update(status_code=ERASED_STATUS, response=json.dumps(ERASED_RESPONSE), customer_ids=None)
+    return erased
 
 
 def valid_key(key: str) -> bool:
@@ -118,8 +164,11 @@ class Claim:
         )
         return bool(rows[0]["locked"])
 
-    async def complete(self, status_code: int, response: dict[str, Any]) -> None:
-        """Store the response beside the change and commit both."""
+    async def complete(
+        self, status_code: int, response: dict[str, Any], customers: Iterable[uuid.UUID] = ()
+    ) -> None:
+        """Store the response beside the change and commit both; `customers`: whose data
+        the response shows."""
         assert self._transaction is not None
         now = _now()
         await IdempotencyRecord.create(
@@ -128,6 +177,7 @@ class Claim:
             fingerprint=self.fingerprint,
             status_code=status_code,
             response=json.dumps(response, ensure_ascii=False),
+            customer_ids=" ".join(sorted(str(c) for c in customers)) or None,
             created_at=now,
             expires_at=now + RETENTION,
         )

@@ -44,23 +44,25 @@ def _exit_with_server(server_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="server-watch").start()
 
 
-def run_import_job(database_url: str, import_dir: str, job_id: str, server_pid: int) -> None:
+def run_import_job(
+    database_url: str, import_dir: str, job_id: str, server_pid: int, secret_key: str
+) -> None:
     """Entry point in the worker process, for a job the server process has claimed."""
     _exit_with_server(server_pid)
     # The API comes first: on a busy machine the import waits for CPU, not the requests.
     os.nice(WORKER_NICENESS)
-    asyncio.run(_run(database_url, Path(import_dir), uuid.UUID(job_id)))
+    asyncio.run(_run(database_url, Path(import_dir), uuid.UUID(job_id), secret_key))
 
 
-async def _run(database_url: str, import_dir: Path, job_id: uuid.UUID) -> None:
+async def _run(database_url: str, import_dir: Path, job_id: uuid.UUID, secret_key: str) -> None:
     await Tortoise.init(config=tortoise_config(database_url))
     try:
-        await run_claimed(job_id, import_dir)
+        await run_claimed(job_id, import_dir, secret_key)
     finally:
         await Tortoise.close_connections()
 
 
-async def run_claimed(job_id: uuid.UUID, import_dir: Path) -> None:
+async def run_claimed(job_id: uuid.UUID, import_dir: Path, secret_key: str) -> None:
     job = await ImportJob.get(id=job_id)
     path = import_jobs.upload_path(import_dir, job.id)
     # Rows an earlier, interrupted run staged are dropped before this one stages (a run
@@ -79,6 +81,7 @@ async def run_claimed(job_id: uuid.UUID, import_dir: Path) -> None:
             max_rows=job.max_rows,
             staged_as=staged_as,
             progress=import_jobs.JobProgress(job),
+            secret_key=secret_key,
         )
     except import_jobs.Superseded:
         logger.warning("import %s attempt %s was handed to another run", job.id, job.attempts)

@@ -55,6 +55,14 @@ class Principal:
                 "Customers of this organization are read-only in the web app.",
             )
 
+    def check_customer_anonymize(self) -> None:
+        """Irreversible erasure: write keys and administrators, not employees."""
+        self.check_customer_write()
+        if self.is_user and self.role is not UserRole.ADMIN:
+            raise DomainError.single(
+                ErrorCode.FORBIDDEN, "Only administrators may anonymize customers."
+            )
+
     def check_settings_write(self) -> None:
         self.check_write()
         if self.is_user and self.role is not UserRole.ADMIN:

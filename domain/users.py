@@ -9,20 +9,24 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from domain import passwords
 from domain.api_keys import digest
 from domain.errors import DomainError, ErrorCode
+from domain.login_throttle import (
+    account_key,
+    address_key,
+    charge_attempt,
+    forget_failures,
+    hashing_slot,
+)
 from domain.validation import InvalidValue, email, has_control_characters
 from models import Organization, User, UserSession
 from models.enums import UserRole
 
 SESSION_PREFIX = "kss_"
 SESSION_LIFETIME = dt.timedelta(hours=12)
-MAX_FAILED_LOGINS = 5
-LOCK_DURATION = dt.timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +41,20 @@ def _now() -> dt.datetime:
 
 
 async def _hash(password: str) -> str:
-    # scrypt takes tens of milliseconds of CPU: keep it off the event loop.
-    return await asyncio.to_thread(passwords.hash_password, password)
+    # scrypt takes tens of milliseconds of CPU: keep it off the event loop, and only a
+    # few at once, so a flood of logins cannot take every core.
+    async with hashing_slot():
+        return await asyncio.to_thread(passwords.hash_password, password)
 
 
 async def _verify(password: str, stored: str) -> bool:
-    return await asyncio.to_thread(passwords.verify_password, password, stored)
+    async with hashing_slot():
+        return await asyncio.to_thread(passwords.verify_password, password, stored)
 
 
 def _login_refused() -> DomainError:
-    # One message for unknown e-mail, wrong password and locked account: no enumeration.
-    return DomainError.single(
-        ErrorCode.INVALID, "E-mail or password is wrong, or the login is locked for a while."
-    )
+    # One message for unknown e-mail and wrong password: no enumeration.
+    return DomainError.single(ErrorCode.INVALID, "E-mail or password is wrong.")
 
 
 def _check_new_password(password: str, field: str) -> None:
@@ -95,35 +100,27 @@ async def create_user(
         ) from None
 
 
-async def _password_matches(user: User, password: str) -> bool:
-    """Check a password of a known user against the attempt limit.
+async def _password_matches(
+    *, email_address: str, password_hash: str | None, password: str, address: str | None
+) -> bool:
+    """Check a password, counted against the account's and the address's failures.
 
-    Each attempt takes one of MAX_FAILED_LOGINS slots before the password is checked, so
-    parallel guesses cannot outrun the lock, and every refusal costs a scrypt run.
+    The attempt is counted before the check (raises LoginThrottled while either must
+    wait) and given back on success. An unknown e-mail address (`password_hash` None)
+    costs the same scrypt run and is counted under its own key, so neither timing nor
+    throttling tells whether an account exists.
     """
-    now = _now()
-    if user.locked_until is not None and user.locked_until <= now:
-        await User.filter(id=user.id, locked_until=user.locked_until).update(
-            locked_until=None, failed_logins=0
-        )
-    reserved = await User.filter(
-        Q(locked_until__isnull=True) | Q(locked_until__lte=now),
-        id=user.id,
-        failed_logins__lt=MAX_FAILED_LOGINS,
-    ).update(failed_logins=F("failed_logins") + 1)
-    matches = await _verify(password, user.password_hash if reserved else passwords.DUMMY_HASH)
-    if reserved and matches:
-        await User.filter(id=user.id).update(failed_logins=0, locked_until=None)
+    account, client = account_key(email_address), address_key(address)
+    await charge_attempt(account=account, address=client)
+    matches = await _verify(password, password_hash or passwords.DUMMY_HASH)
+    if password_hash is not None and matches:
+        await forget_failures(account=account, address=client)
         return True
-    # Out of slots, or one more failure: lock for a while. Also when a slot was lost to
-    # a request that died half-way, so the account is never stuck for good.
-    await User.filter(
-        id=user.id, failed_logins__gte=MAX_FAILED_LOGINS, locked_until__isnull=True
-    ).update(locked_until=now + LOCK_DURATION)
     return False
 
 
-async def login(*, email_address: str, password: str) -> IssuedSession:
+async def login(*, email_address: str, password: str, address: str | None) -> IssuedSession:
+    """`address`: the client's IP address, whose failures are counted too."""
     email_address = email_address.strip().lower()[:255]
     # No stored address has control characters; PostgreSQL would not even compare one.
     user = (
@@ -132,15 +129,20 @@ async def login(*, email_address: str, password: str) -> IssuedSession:
         else await User.get_or_none(email=email_address)
     )
     password = password[: passwords.MAX_LENGTH + 1]
-    if user is None or len(password) > passwords.MAX_LENGTH:
-        await _verify(password, passwords.DUMMY_HASH)
-        raise _login_refused()
-    if not await _password_matches(user, password):
+    # No stored password is longer: refused like an unknown e-mail, after the same work.
+    known = user if user is not None and len(password) <= passwords.MAX_LENGTH else None
+    matches = await _password_matches(
+        email_address=email_address,
+        password_hash=known.password_hash if known else None,
+        password=password,
+        address=address,
+    )
+    if known is None or not matches:
         raise _login_refused()
     token = SESSION_PREFIX + secrets.token_urlsafe(32)
     expires_at = _now() + SESSION_LIFETIME
-    await UserSession.create(user_id=user.id, token_hash=digest(token), expires_at=expires_at)
-    return IssuedSession(token=token, expires_at=expires_at, user=user)
+    await UserSession.create(user_id=known.id, token_hash=digest(token), expires_at=expires_at)
+    return IssuedSession(token=token, expires_at=expires_at, user=known)
 
 
 async def find_active_session(token: str) -> UserSession | None:
@@ -156,17 +158,21 @@ async def find_active_session(token: str) -> UserSession | None:
 
 
 async def change_password(
-    *, session_id: uuid.UUID, current_password: str, new_password: str
+    *, session_id: uuid.UUID, current_password: str, new_password: str, address: str | None
 ) -> User:
     """Replace the password; every other session of the user ends."""
     session = await UserSession.get(id=session_id).select_related("user")
     user = session.user
     # The same attempt limit as login: a stolen session must not become a password oracle.
-    if not await _password_matches(user, current_password[: passwords.MAX_LENGTH + 1]):
+    current = current_password[: passwords.MAX_LENGTH + 1]
+    if not await _password_matches(
+        email_address=user.email,
+        password_hash=user.password_hash,
+        password=current,
+        address=address,
+    ):
         raise DomainError.single(
-            ErrorCode.INVALID,
-            "The current password is wrong, or attempts are locked for a while.",
-            ("current_password",),
+            ErrorCode.INVALID, "The current password is wrong.", ("current_password",)
         )
     _check_new_password(new_password, "new_password")
     if new_password == current_password:

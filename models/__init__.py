@@ -8,6 +8,7 @@ from models.customer_event import CustomerEvent
 from models.export_job import ExportJob
 from models.idempotency import IdempotencyRecord
 from models.import_job import ImportJob
+from models.login_failure import LoginFailure
 from models.number_range import NumberRange
 from models.organization import Organization
 from models.rate_limit import RateLimitBucket
@@ -22,6 +23,7 @@ __all__ = [
     "IdempotencyRecord",
     "ImportJob",
     "Invoice",
+    "LoginFailure",
     "NumberRange",
     "Order",
     "Organization",

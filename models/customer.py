@@ -54,6 +54,12 @@ class Customer(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     archived_at = fields.DatetimeField(null=True)
+    erased_external_id = fields.CharField(
+        max_length=64,
+        null=True,
+        description="HMAC-SHA256 of the external id an anonymization erased: an import row "
+        "bringing it back is recognised without the id being kept",
+    )
     staged_import_id = fields.UUIDField(
         null=True,
         description="Set while an import has written the row but not yet published it: "

@@ -16,6 +16,8 @@ class CustomerType(StrEnum):
 class CustomerStatus(StrEnum):
     ACTIVE = "ACTIVE"
     ARCHIVED = "ARCHIVED"
+    # Personal data erased (DSGVO Art. 17); kept for the accounting references only.
+    ANONYMIZED = "ANONYMIZED"
 
 
 class Language(StrEnum):
@@ -71,11 +73,13 @@ class CustomerEventAction(StrEnum):
     ADDRESS_CREATED = "ADDRESS_CREATED"
     ADDRESS_UPDATED = "ADDRESS_UPDATED"
     ADDRESS_SET_DEFAULT = "ADDRESS_SET_DEFAULT"
+    ANONYMIZED = "ANONYMIZED"
 
 
 class ExportFormat(StrEnum):
     XLSX = "XLSX"
     DATEV = "DATEV"
+    PERSONAL_DATA = "PERSONAL_DATA"  # one customer, as JSON (DSGVO Art. 15/20)
 
 
 class ImportMode(StrEnum):

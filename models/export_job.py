@@ -19,7 +19,15 @@ class ExportJob(Model):
     organization_id: uuid.UUID
     format = fields.CharEnumField(ExportFormat, max_length=16)
     include_archived = fields.BooleanField(default=True)
+    customer_id = fields.UUIDField(
+        null=True, description="The one customer of a PERSONAL_DATA export"
+    )
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.PENDING)
+    erased_meanwhile = fields.BooleanField(
+        default=False,
+        description="Set when a customer is anonymized while the job runs: its file may "
+        "hold the erased data and is not published",
+    )
     row_count = fields.IntField(null=True)
     error_message = fields.CharField(max_length=1000, null=True)
     file_name = fields.CharField(max_length=255, null=True, description="Relative to export dir")

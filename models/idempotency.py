@@ -20,6 +20,11 @@ class IdempotencyRecord(Model):
     fingerprint = fields.CharField(max_length=64, description="SHA-256 of caller and request")
     status_code = fields.IntField()
     response = fields.TextField(description="The JSON body sent the first time")
+    customer_ids = fields.TextField(
+        null=True,
+        description="Ids of the customers the request read or wrote, space-separated: "
+        "an anonymization finds the responses that hold their data",
+    )
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
 

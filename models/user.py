@@ -23,8 +23,6 @@ class User(Model):
     must_change_password = fields.BooleanField(
         default=False, db_default=False, description="Set for a one-time password"
     )
-    failed_logins = fields.IntField(default=0)
-    locked_until = fields.DatetimeField(null=True, description="Set after repeated failures")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

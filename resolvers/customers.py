@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.customers import deletion, editing, status
+from domain.customers import anonymization, deletion, editing, status
 from domain.customers.editing import CustomerDraft
 from domain.customers.registry import ADDRESS_INPUT_FIELDS, CUSTOMER_INPUT_FIELDS
 from models.enums import CustomerType
-from resolvers.guards import require_customer_write
+from resolvers.guards import require_customer_anonymize, require_customer_write
 from resolvers.inputs import given, require_id, value_of
 from resolvers.payloads import refusals_as
 from schema.context import Info
@@ -101,3 +101,19 @@ async def customer_delete(info: Info, input: CustomerIdInput) -> CustomerDeleteP
         actor=info.context.principal.actor,
     )
     return CustomerDeletePayload(deleted_customer_id=encode_id("Customer", deleted))
+
+
+@refusals_as(CustomerPayload)
+async def customer_anonymize(info: Info, input: CustomerIdInput) -> CustomerPayload:
+    require_customer_anonymize(info)
+    settings = info.context.request.app.state.settings
+    done = await anonymization.anonymize_customer(
+        organization_id=info.context.principal.organization_id,
+        customer_id=require_id(input.id, "Customer"),
+        actor=info.context.principal.actor,
+        secret_key=settings.secret_key,
+    )
+    # Only once committed (with an Idempotency-Key the transaction ends after this
+    # resolver) can the old copies in the database's files and the export files go.
+    info.context.after_commit.append(lambda: anonymization.wipe_copies(done, settings.export_dir))
+    return CustomerPayload(customer=Customer.from_model(done.customer, info.context))

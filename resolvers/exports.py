@@ -7,10 +7,10 @@ import strawberry
 from domain import exports
 from models import ExportJob as ExportJobRow
 from models.enums import ExportFormat
-from resolvers.inputs import value_of
+from resolvers.inputs import require_id, value_of
 from resolvers.payloads import refusals_as
 from schema.context import Info
-from schema.inputs import CustomersExportInput
+from schema.inputs import CustomerIdInput, CustomersExportInput
 from schema.node import decode_id
 from schema.payloads import CustomersExportPayload
 from schema.types.jobs import ExportJob
@@ -31,6 +31,22 @@ async def customers_export(
     )
     request = info.context.request
     # The worker process must find the job committed.
+    runner = request.app.state.export_runner
+    info.context.after_commit.append(lambda: runner.submit(row.id))
+    return CustomersExportPayload(export_job=ExportJob.from_model(row, request.app.state.settings))
+
+
+@refusals_as(CustomersExportPayload)
+async def customer_data_export(info: Info, input: CustomerIdInput) -> CustomersExportPayload:
+    # DSGVO Art. 15/20: whoever may read the customer may hand out what is stored about it.
+    principal = info.context.principal
+    row = await exports.start_export(
+        organization=principal.organization,
+        export_format=ExportFormat.PERSONAL_DATA,
+        include_archived=True,
+        customer_id=require_id(input.id, "Customer"),
+    )
+    request = info.context.request
     runner = request.app.state.export_runner
     info.context.after_commit.append(lambda: runner.submit(row.id))
     return CustomersExportPayload(export_job=ExportJob.from_model(row, request.app.state.settings))

@@ -15,6 +15,11 @@ def require_customer_write(info: Info) -> None:
     info.context.principal.check_customer_write()
 
 
+def require_customer_anonymize(info: Info) -> None:
+    """Anonymizing a customer: write keys and administrators (customers read-only binds them)."""
+    info.context.principal.check_customer_anonymize()
+
+
 def require_settings_write(info: Info) -> None:
     """Organization settings: write keys and administrators."""
     info.context.principal.check_settings_write()

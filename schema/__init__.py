@@ -78,6 +78,21 @@ class Mutation:
             "invoices, completed orders or payments."
         ),
     )
+    customer_anonymize: CustomerPayload = strawberry.mutation(
+        resolver=customers.customer_anonymize,
+        description=(
+            "DSGVO Art. 17 where retention duties (HGB §257, AO §147) block customerDelete: "
+            "the customer's and its addresses' personal data are erased, the audit trail keeps "
+            "no values, invoices keep their copies as issued. Irreversible."
+        ),
+    )
+    customer_data_export: CustomersExportPayload = strawberry.mutation(
+        resolver=exports.customer_data_export,
+        description=(
+            "DSGVO Art. 15/20: everything stored about one customer as a JSON file behind a "
+            "signed URL (an export job of format PERSONAL_DATA)."
+        ),
+    )
     address_create: AddressPayload = strawberry.mutation(resolver=addresses.address_create)
     address_update: AddressPayload = strawberry.mutation(
         resolver=addresses.address_update,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -61,8 +61,9 @@ class Context:
     state: RequestState
     idempotency: Claim | None = None
     """Set when the mutation runs in the transaction that stores its response."""
-    after_commit: list[Callable[[], None]] = field(default_factory=list)
-    """Side effects outside the database, run once the request's writes are committed."""
+    after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
+    """Side effects outside the database, run once the request's writes are committed
+    (awaited before the response is sent when they return an awaitable)."""
 
     @property
     def principal(self) -> Principal:

@@ -17,6 +17,12 @@ class CustomerType(Enum):
 class CustomerStatus(Enum):
     ACTIVE = "ACTIVE"
     ARCHIVED = "ARCHIVED"
+    ANONYMIZED = strawberry.enum_value(
+        "ANONYMIZED",
+        description=(
+            "Personal data erased by customerAnonymize; kept for the accounting references only."
+        ),
+    )
 
 
 @strawberry.enum
@@ -63,6 +69,9 @@ class UserErrorCode(Enum):
     ALREADY_ARCHIVED = "ALREADY_ARCHIVED"
     NOT_ARCHIVED = "NOT_ARCHIVED"
     FORBIDDEN = "FORBIDDEN"
+    ANONYMIZED = strawberry.enum_value(
+        "ANONYMIZED", description="The customer was anonymized; it can no longer be changed."
+    )
 
 
 @strawberry.enum
@@ -90,6 +99,10 @@ class ExportFormat(Enum):
     XLSX = strawberry.enum_value("XLSX", description="Excel workbook, one row per customer.")
     DATEV = strawberry.enum_value(
         "DATEV", description="DATEV Debitoren/Kreditoren master data (EXTF); DATEV add-on only."
+    )
+    PERSONAL_DATA = strawberry.enum_value(
+        "PERSONAL_DATA",
+        description="Everything stored about one customer as a JSON file (customerDataExport).",
     )
 
 

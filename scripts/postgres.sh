@@ -6,7 +6,13 @@ action=${1:?start|stop}
 dir=${2:?data directory}
 port=${PGPORT_TEST:-55432}
 
-pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+# The newest installed server: postgresql-client alone makes a bin folder too, without
+# initdb or pg_ctl, so a folder counts only with them.
+pgbin() {
+  for bin in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ]; then echo "$bin"; return; fi
+  done
+}
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 case "$action" in

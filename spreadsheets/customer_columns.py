@@ -19,7 +19,11 @@ from spreadsheets.customer_record import CustomerRecord
 BERLIN = ZoneInfo("Europe/Berlin")
 
 CUSTOMER_TYPE = {CustomerType.PERSON: "Privatperson", CustomerType.COMPANY: "Unternehmen"}
-STATUS = {CustomerStatus.ACTIVE: "Aktiv", CustomerStatus.ARCHIVED: "Archiviert"}
+STATUS = {
+    CustomerStatus.ACTIVE: "Aktiv",
+    CustomerStatus.ARCHIVED: "Archiviert",
+    CustomerStatus.ANONYMIZED: "Anonymisiert",
+}
 LANGUAGE = {Language.DE: "Deutsch", Language.EN: "Englisch"}
 # German labels only: bank or card data never leave the billing system through an export.
 PAYMENT_METHOD = {

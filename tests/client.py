@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from starlette.types import ASGIApp
 
 
 @dataclass
@@ -43,3 +46,11 @@ class Tenant:
 
     async def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         return await self.api.execute(query, variables, key=self.key)
+
+
+@asynccontextmanager
+async def api_from(app: ASGIApp, address: str) -> AsyncIterator[Api]:
+    """A client of the app (in this process) whose requests come from `address`."""
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield Api(http)

@@ -13,15 +13,15 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
-import httpx
 import pytest
+from starlette.applications import Starlette
 
 from app import create_app
 from database import apply_migrations
 from domain.organizations import create_organization
 from models.enums import ApiKeyScope
 from settings import Settings
-from tests.client import Api, Tenant
+from tests.client import Api, Tenant, api_from
 
 POSTGRES_URL = os.environ.get("KUNDENSTAMM_TEST_DATABASE_URL")
 
@@ -54,6 +54,15 @@ async def _empty_postgres_tables(url: str) -> None:
         await connection.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()
+
+
+@pytest.fixture(autouse=True)
+def own_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Servers and settings keep their generated files (signing key, first key) in the
+    test's own folder, never in the checkout: the data directory falls back to the
+    working directory when the database is not a SQLite file."""
+    monkeypatch.setenv("KUNDENSTAMM_DATA_DIR", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -108,13 +117,18 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def api(settings: Settings) -> AsyncIterator[Api]:
-    """The app with its real lifespan (database opened as in production), over HTTP."""
+async def served_app(settings: Settings) -> AsyncIterator[Starlette]:
+    """The app with its real lifespan (database opened as in production)."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-            yield Api(http)
+        yield app
+
+
+@pytest.fixture
+async def api(served_app: Starlette) -> AsyncIterator[Api]:
+    """The app over HTTP, as a client at 127.0.0.1."""
+    async with api_from(served_app, "127.0.0.1") as client:
+        yield client
 
 
 @pytest.fixture

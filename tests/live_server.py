@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -14,6 +15,15 @@ from typing import IO
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# Without a terminal, the first start's key goes into a 0600 file; `serve` prints its path.
+FIRST_KEY_FILE = re.compile(r"Its API key \(write\) is in (\S+) ")
+
+
+def first_keys(printed: str) -> list[str]:
+    """The keys whose files a server's output names (one per first start)."""
+    return [Path(path).read_text().strip() for path in FIRST_KEY_FILE.findall(printed)]
 
 
 def kundenstamm_command() -> list[str]:
@@ -60,7 +70,7 @@ async def wait_until_up(base_url: str, attempts: int = 300) -> None:
     async with httpx.AsyncClient(base_url=base_url) as http:
         for _ in range(attempts):
             try:
-                if (await http.get("/health")).status_code == 200:
+                if (await http.get("/healthz")).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
@@ -82,13 +92,15 @@ async def live_servers(
     *,
     workers: int = 1,
     log: IO[bytes] | None = None,
+    ports: list[int] | None = None,
 ) -> AsyncIterator[list[str]]:
     """`count` servers (`serve --workers workers`) on one database; yields their base URLs.
 
     `extra_env`: more KUNDENSTAMM_* settings for the servers (limits, say); `log`: a file
-    for what they log and print (a pipe nobody reads would fill up and stall them).
+    for what they log and print (a pipe nobody reads would fill up and stall them);
+    `ports`: where they listen (default: free ports).
     """
-    ports = [free_port() for _ in range(count)]
+    ports = ports or [free_port() for _ in range(count)]
     processes: list[asyncio.subprocess.Process] = []
     try:
         for port in ports:

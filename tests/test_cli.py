@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import stat
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +15,7 @@ import httpx
 from models import ApiKey, Organization
 from models.enums import ApiKeyScope
 from tests.client import Api
-from tests.live_server import ROOT, free_port, kundenstamm_command
+from tests.live_server import FIRST_KEY_FILE, ROOT, first_keys, free_port, kundenstamm_command
 
 ORGANIZATION = "query { organization { name datevEnabled customersReadOnly } }"
 CREATE = """
@@ -144,7 +146,7 @@ async def test_revoked_key_is_refused(api: Api, database_url: str) -> None:
     assert stored.revoked_at is not None
 
 
-async def test_production_refuses_the_default_secret(database_url: str) -> None:
+async def test_production_refuses_to_start_without_a_secret(database_url: str) -> None:
     # when
     code, _, err = await run_cli(database_url, "migrate", env={"KUNDENSTAMM_ENV": "production"})
     # then
@@ -152,7 +154,7 @@ async def test_production_refuses_the_default_secret(database_url: str) -> None:
     assert "KUNDENSTAMM_SECRET_KEY" in err
 
 
-async def test_serve_on_an_empty_database_prints_a_key_that_works(
+async def test_serve_on_an_empty_database_keeps_a_key_that_works_in_a_private_file(
     api: Api, database_url: str
 ) -> None:
     # given
@@ -169,12 +171,13 @@ async def test_serve_on_an_empty_database_prints_a_key_that_works(
     )
     try:
         assert process.stdout is not None
-        key = ""
-        while not key:
+        printed = ""
+        while not FIRST_KEY_FILE.search(printed):
             line = (await asyncio.wait_for(process.stdout.readline(), timeout=30)).decode()
-            assert line, "the server stopped before printing a key"
-            if line.strip().startswith("ks_"):
-                key = line.strip()
+            assert line, "the server stopped before naming the key's file"
+            printed += line
+        [key] = first_keys(printed)
+        key_file = Path(FIRST_KEY_FILE.findall(printed)[0])
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as http:
             for _ in range(100):
                 try:
@@ -194,7 +197,10 @@ async def test_serve_on_an_empty_database_prints_a_key_that_works(
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), timeout=30)
-    # then
+    # then: its output (a pipe, as under a service manager) names the file, never the key
+    assert key.startswith("ks_")
+    assert key not in printed
+    assert stat.S_IMODE(os.stat(key_file).st_mode) == 0o600
     assert ide.status_code == 200
     assert "graphiql" in ide.text.lower()
     assert response.json()["data"]["customerCreate"] == {
@@ -203,3 +209,5 @@ async def test_serve_on_an_empty_database_prints_a_key_that_works(
     }
     organization = await Organization.get()
     assert organization.name == "Default"
+    # The id `user create --org` needs for the first web-app user.
+    assert f'organization "Default" ({organization.id})' in printed

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from models import Address, Customer
+from models import Address, Customer, IdempotencyRecord
 from schema.node import decode_id, encode_id
 from tests import helpers
 from tests.client import Tenant
+from tests.test_idempotency import replayed, send
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -116,3 +117,20 @@ async def test_deleting_an_address_id_is_not_found(tenant: Tenant) -> None:
     ]
     assert await Customer.filter(id=pk).exists()
     assert await Address.filter(customer_id=pk).count() == 2
+
+
+async def test_a_stored_response_that_showed_the_customer_is_erased(tenant: Tenant) -> None:
+    # given: the customer was created with an Idempotency-Key
+    variables = {"input": {"type": "COMPANY", "companyName": "Löschbar Quast GmbH"}}
+    first = await send(tenant.api.http, CREATE, variables, key=tenant.key, idempotency_key="k1")
+    customer_id = first.json()["data"]["customerCreate"]["customer"]["id"]
+    data = await tenant.execute(DELETE, {"input": {"id": customer_id}})
+    assert data["customerDelete"]["userErrors"] == []
+    # when: the create is retried
+    retry = await send(tenant.api.http, CREATE, variables, key=tenant.key, idempotency_key="k1")
+    # then: not carried out again, and the name is gone from the stored answer
+    assert (retry.status_code, replayed(retry)) == (410, True)
+    assert "Quast" not in retry.text
+    [record] = await IdempotencyRecord.filter(organization_id=tenant.organization_id)
+    assert "Quast" not in record.response
+    assert await Customer.filter(organization_id=tenant.organization_id).count() == 0

@@ -24,6 +24,7 @@ import pytest
 
 from app import create_app
 from domain.api_keys import issue_key
+from domain.login_throttle import address_key
 from domain.organizations import create_organization
 from domain.users import create_user
 from models import Customer, RateLimitBucket, User
@@ -598,7 +599,9 @@ async def test_buckets_are_per_api_key_and_per_tenant(tight: Served) -> None:
     assert rows[f"API_KEY:{other_key.id}"] == 30 - 12
 
 
-async def test_web_user_has_own_bucket_and_login_is_not_charged(tight: Served) -> None:
+async def test_web_user_has_own_bucket_and_login_is_charged_to_the_address(
+    tight: Served,
+) -> None:
     # given
     user = await create_user(
         organization_id=tight.tenant.organization_id,
@@ -610,13 +613,15 @@ async def test_web_user_has_own_bucket_and_login_is_not_charged(tight: Served) -
     login = await tight.api.post(
         LOGIN, {"input": {"email": "erika@example.com", "password": PASSWORD}}, key=None
     )
-    after_login = await RateLimitBucket.all().count()
+    after_login = [row.bucket for row in await RateLimitBucket.all()]
+    login_cost = cost_of(login.json())["requestedQueryCost"]
     token = login.json()["data"]["login"]["token"]
     response = await tight.api.post(CURRENT_USER, key=token)
     # then
     assert login.status_code == 200
     assert login.json()["data"]["login"]["userErrors"] == []
-    assert after_login == 0
+    # without a key, the client's address pays (issue #14: no unlimited anonymous requests)
+    assert after_login == [address_key("127.0.0.1")]
     assert response.status_code == 200
     body = response.json()
     assert body["data"]["currentUser"]["email"] == "erika@example.com"
@@ -627,7 +632,7 @@ async def test_web_user_has_own_bucket_and_login_is_not_charged(tight: Served) -
         "restoreRate": 1,
     }
     rows = {row.bucket: row.tokens for row in await RateLimitBucket.all()}
-    assert rows == {f"USER:{user.id}": 29.0}
+    assert rows == {f"USER:{user.id}": 29.0, address_key("127.0.0.1"): 30.0 - login_cost}
     assert await User.filter(organization_id=tight.tenant.organization_id).count() == 1
 
 

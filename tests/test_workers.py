@@ -26,6 +26,7 @@ from models.enums import JobStatus, NumberRangeKind
 from tests.client import Api, Tenant
 from tests.live_server import (
     ROOT,
+    first_keys,
     free_port,
     kundenstamm_command,
     live_servers,
@@ -55,7 +56,6 @@ UNTHROTTLED = {
 }
 # Time for a starting process to import its code and wait for the migration lock.
 LINE_UP_SECONDS = 3
-KEY_LINE = re.compile(r"^\s*(ks_\S+)\s*$", re.MULTILINE)
 
 
 def company(index: int) -> dict[str, Any]:
@@ -63,8 +63,8 @@ def company(index: int) -> dict[str, Any]:
 
 
 def worker_pids(log: Path) -> set[str]:
-    """The worker processes that served POST /graphql, from their access log lines."""
-    return set(re.findall(r"\[(\d+)\] \S+ - \"POST /graphql", log.read_text()))
+    """The worker processes that served POST /graphql, from their request log lines."""
+    return set(re.findall(r"\[(\d+)\] kundenstamm\.access \S+ - \"POST /graphql", log.read_text()))
 
 
 async def workers_started(log: Path, count: int) -> None:
@@ -222,7 +222,7 @@ async def start_at_once(
         migrated, printed = await asyncio.gather(
             migrating, asyncio.gather(*(serve_until_ready(process) for process in processes))
         )
-        keys = [key for text in printed for key in KEY_LINE.findall(text)]
+        keys = [key for text in printed for key in first_keys(text)]
         assert len(keys) == 1, f"one process prints the first key, once: {printed}"
         answers = []
         for port in ports:
@@ -303,7 +303,7 @@ async def test_a_starting_server_migrates_and_makes_default_only_under_the_lock(
             await wait_until_up(f"http://127.0.0.1:{port}")
         finally:
             await stop_server(server)
-    assert len(KEY_LINE.findall(printed)) == 1
+    assert len(first_keys(printed)) == 1
     assert [o.name for o in await Organization.all()] == ["Default"]
 
 

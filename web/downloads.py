@@ -17,6 +17,7 @@ SAFE_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"
 MEDIA_TYPES = {
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.DATEV: "text/csv; charset=windows-1252",
+    ExportFormat.PERSONAL_DATA: "application/json",
 }
 
 
@@ -28,6 +29,8 @@ def _download_name(job: ExportJob) -> str:
     day = job.created_at.strftime("%Y-%m-%d")
     if job.format is ExportFormat.DATEV:
         return f"EXTF_Debitoren_Kreditoren_{day}.csv"
+    if job.format is ExportFormat.PERSONAL_DATA:
+        return f"personenbezogene_daten_{day}.json"
     return f"kunden_{day}.xlsx"
 
 

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 import multiprocessing
+import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -14,9 +15,11 @@ from concurrent.futures.process import BrokenProcessPool
 from domain.export_worker import run_export_job
 from domain.exports import ACTIVE, delete_expired_files, fail_abandoned_jobs, heartbeat_all
 from domain.idempotency import purge_expired
+from domain.login_throttle import purge_forgotten
 from models import ExportJob
 from models.enums import JobStatus
 from settings import Settings
+from telemetry.metrics import record_job
 
 logger = logging.getLogger("kundenstamm.exports")
 
@@ -61,6 +64,7 @@ class ExportRunner:
     async def _run(self, job_id: uuid.UUID) -> None:
         loop = asyncio.get_running_loop()
         self._queued.add(job_id)
+        started = time.monotonic()
         try:
             await loop.run_in_executor(
                 self._worker_pool(),
@@ -83,6 +87,8 @@ class ExportRunner:
             )
         finally:
             self._queued.discard(job_id)
+        status = await ExportJob.filter(id=job_id).first().values_list("status", flat=True)
+        record_job("export", str(status) if status else None, time.monotonic() - started)
 
     async def _sweep_forever(self) -> None:
         while True:
@@ -96,6 +102,7 @@ class ExportRunner:
                 await delete_expired_files(self.settings.export_dir)
                 # Not exports, but the same kind of chore on the same schedule.
                 await purge_expired()
+                await purge_forgotten()
             except Exception:
                 # The sweeper must outlive a failed round (e.g. the database restarting).
                 logger.exception("export clean-up failed; retrying in %s s", SWEEP_SECONDS)

@@ -8,6 +8,7 @@ of the answer. Each request's RequestState is on `request.state.graphql`, and
 
 from __future__ import annotations
 
+import inspect
 import logging
 from functools import partial
 from typing import Any
@@ -29,6 +30,8 @@ from schema.extensions.document import reading_of
 from schema.extensions.idempotency import IdempotentRequests, idempotency_key
 from schema.loaders import Loaders
 from settings import ApiLimits
+from telemetry.logs import current_request
+from telemetry.metrics import operation_label, record_operation
 from web.auth import admit
 from web.graphql_http import (
     as_graphql_response,
@@ -44,10 +47,12 @@ from web.graphql_http import (
 logger = logging.getLogger("kundenstamm.requests")
 
 
-def _run_after_commit(context: Context) -> None:
+async def _run_after_commit(context: Context) -> None:
     for callback in context.after_commit:
         try:
-            callback()
+            done = callback()
+            if inspect.isawaitable(done):
+                await done
         except Exception:
             # The response stands (the writes are committed); the log has what failed.
             logger.exception("after-commit step failed in request %s", context.request_id)
@@ -94,6 +99,14 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def finished(self, request_id: str | None, state: RequestState) -> None:
         """Called once per request, answered or failed: the one place to observe it."""
+        operation = operation_label(state.operation_name)
+        log = current_request.get()
+        if log is not None:
+            log.operation = operation
+            if state.organization_id is not None:
+                log.organization_id = str(state.organization_id)
+        if state.outcome is not None:
+            record_operation(state.operation_name, state.outcome.value)
         logger.debug(
             "answered request %s: operation %s of organization %s: %s",
             request_id,
@@ -185,7 +198,7 @@ class GraphQLApp(GraphQL[Context, None]):
                 execute=execute,
                 respond=partial(self.process_result, request),
             )
-        _run_after_commit(context)
+        await _run_after_commit(context)
         return result
 
     async def process_result(

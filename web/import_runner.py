@@ -19,7 +19,9 @@ from multiprocessing.process import BaseProcess
 
 from domain import import_jobs
 from domain.import_worker import run_import_job
+from models import ImportJob
 from settings import Settings
+from telemetry.metrics import record_job
 
 logger = logging.getLogger("kundenstamm.imports")
 
@@ -112,6 +114,7 @@ class ImportRunner:
                 str(self.settings.import_dir),
                 str(job_id),
                 os.getpid(),
+                self.settings.secret_key,
             ),
             name=f"import-{job_id}",
             daemon=True,
@@ -123,6 +126,7 @@ class ImportRunner:
         task.add_done_callback(self._tasks.discard)
 
     async def _watch(self, job_id: uuid.UUID, process: BaseProcess) -> None:
+        started = time.monotonic()
         await asyncio.to_thread(process.join)
         if self._stopping:
             return  # stop() hands the job back
@@ -131,3 +135,5 @@ class ImportRunner:
         if process.exitcode != 0:
             logger.error("import worker for job %s ended with code %s", job_id, process.exitcode)
             await import_jobs.fail_unfinished(job_id)
+        status = await ImportJob.filter(id=job_id).first().values_list("status", flat=True)
+        record_job("import", str(status) if status else None, time.monotonic() - started)

@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain.audit import changes_between, record_event
-from domain.customers.editing import get_customer, lock_customer
+from domain.customers.editing import get_customer, lock_customer, refuse_anonymized
 from domain.customers.fields import RawValues, clean_address
 from domain.errors import DomainError, not_found
 from domain.principal import Actor
@@ -28,9 +28,10 @@ async def _locked(organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
     """The address, read after locking its customer (gone meanwhile means not found)."""
     address = await get_address(organization_id, address_id)
     try:
-        await lock_customer(organization_id, address.customer_id)
+        customer = await lock_customer(organization_id, address.customer_id)
     except DomainError:
         raise not_found("Address") from None
+    refuse_anonymized(customer)
     return await get_address(organization_id, address_id)
 
 
@@ -69,6 +70,7 @@ async def create_address(
         raise DomainError(errors)
     async with in_transaction():
         customer = await lock_customer(organization_id, customer_id, ("customer_id",))
+        refuse_anonymized(customer, ("customer_id",))
         has_default = await Address.filter(
             customer_id=customer.id, type=address_type, is_default=True
         ).exists()

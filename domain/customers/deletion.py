@@ -20,8 +20,9 @@ from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event, redact_events
-from domain.customers.editing import lock_customer
+from domain.customers.editing import lock_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.idempotency import erase_stored_responses
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
 from models.enums import CustomerEventAction, OrderStatus, SubscriptionStatus
@@ -82,6 +83,7 @@ async def delete_customer(
     try:
         async with in_transaction():
             customer = await lock_customer(organization_id, customer_id)
+            refuse_anonymized(customer)
             blockers = (await deletion_blockers(organization_id, [customer.id])).get(customer.id)
             if blockers:
                 raise _refusal(blockers)
@@ -98,6 +100,7 @@ async def delete_customer(
             # No personal data may outlive the customer: earlier events keep who changed
             # which field when, but lose the values; the fact of the deletion stays.
             await redact_events(organization_id, customer.id)
+            await erase_stored_responses(organization_id, customer.id)
             await record_event(
                 organization_id=organization_id,
                 customer_id=customer.id,

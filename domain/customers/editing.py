@@ -33,7 +33,7 @@ from domain.numbers import allocate_number, allocate_numbers, claim_number, clai
 from domain.principal import Actor
 from domain.validation import InvalidValue
 from models import Address, Customer, CustomerEvent, Organization
-from models.enums import AddressType, CustomerEventAction, NumberRangeKind
+from models.enums import AddressType, CustomerEventAction, CustomerStatus, NumberRangeKind
 
 _MAX_UPDATE_ATTEMPTS = 3
 
@@ -76,6 +76,16 @@ async def lock_customer(
     if customer is None:
         raise not_found("Customer", field)
     return customer
+
+
+def refuse_anonymized(customer: Customer, field: FieldPath = ("id",)) -> None:
+    """Every write path of a customer and its records calls this once it has the row."""
+    if customer.status is CustomerStatus.ANONYMIZED:
+        raise DomainError.single(
+            ErrorCode.ANONYMIZED,
+            "The customer was anonymized; it can no longer be changed.",
+            field,
+        )
 
 
 async def get_customer(
@@ -328,6 +338,7 @@ async def update_customer(
     wants_debtor_number = organization.datev_enabled and datev is not None and not datev_values
     for _ in range(_MAX_UPDATE_ATTEMPTS):
         current = await get_customer(organization.id, customer_id)
+        refuse_anonymized(current)
         if expected_version is not None and expected_version != current.version:
             raise _conflict(current.version)
         merged: dict[str, Any] = {name: getattr(current, name) for name in EDITABLE_FIELDS}

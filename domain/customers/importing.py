@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from domain.customers.address_roles import default_address
 from domain.customers.addresses import create_address, update_address
+from domain.customers.anonymization import external_id_digest
 from domain.customers.editing import (
     CustomerDraft,
     PreparedCustomer,
@@ -337,6 +338,34 @@ def _match(row: _Row, existing: Mapping[tuple[str, str], Customer]) -> tuple[str
     return None
 
 
+async def _erased_external_ids(
+    organization_id: uuid.UUID, rows: list[_Row], secret_key: str
+) -> set[str]:
+    """The external ids of the file that anonymized customers had (kept as digests only)."""
+    digests = {
+        external_id_digest(secret_key, organization_id, str(value)): str(value)
+        for row in rows
+        if (value := row.customer.get("external_id")) is not None
+    }
+    found: set[str] = set()
+    keys = list(digests)
+    for start in range(0, len(keys), 500):
+        matches = await Customer.filter(
+            organization_id=organization_id, erased_external_id__in=keys[start : start + 500]
+        ).values_list("erased_external_id", flat=True)
+        found |= {digests[str(digest)] for digest in matches}
+    return found
+
+
+def _anonymized(row: _Row, matched: tuple[str, Customer] | None, erased: set[str]) -> str | None:
+    """The column by which the row matches an anonymized customer, if it does."""
+    if matched is not None and matched[1].status is CustomerStatus.ANONYMIZED:
+        return matched[0]
+    if row.customer.get("external_id") is not None and str(row.customer["external_id"]) in erased:
+        return "external_id"
+    return None
+
+
 class Progress(Protocol):
     """Where a long import reports how far it got (the job row, for a progress bar)."""
 
@@ -402,6 +431,7 @@ async def import_customers(
     max_rows: int = MAX_ROWS,
     staged_as: uuid.UUID | None = None,
     progress: Progress | None = None,
+    secret_key: str | None = None,
 ) -> ImportOutcome:
     """Check every row, stage the new customers, then publish everything in one step.
 
@@ -411,6 +441,8 @@ async def import_customers(
     transaction holds SQLite's write lock, or a number range's row lock, for long, and
     readers still see all rows of the file or none. When anything fails, the staged rows
     are deleted again (their numbers stay used: ranges may have gaps).
+
+    `secret_key` (the server's) recognises external ids that an anonymization erased.
     """
     report = progress or _NoProgress()
     outcome = ImportOutcome(dry_run=dry_run)
@@ -422,7 +454,9 @@ async def import_customers(
         outcome.errors += row.errors
     if not has_type:
         return outcome  # without types no row can be checked as a create
-    stage = _Stage(organization, actor, staged_as or uuid.uuid4(), writes=not dry_run)
+    stage = _Stage(
+        organization, actor, staged_as or uuid.uuid4(), writes=not dry_run, secret_key=secret_key
+    )
     try:
         await stage.run(rows, mode, outcome, report)
         # Also after errors: the updates are tried (and rolled back) to report theirs too.
@@ -449,8 +483,16 @@ class _Stage:
     """The new customers of one import, written but not yet visible."""
 
     def __init__(
-        self, organization: Organization, actor: Actor, import_id: uuid.UUID, *, writes: bool
+        self,
+        organization: Organization,
+        actor: Actor,
+        import_id: uuid.UUID,
+        *,
+        writes: bool,
+        secret_key: str | None = None,
     ) -> None:
+        self.secret_key = secret_key
+        self.erased: set[str] = set()
         self.organization = organization
         self.actor = actor
         self.import_id = import_id
@@ -463,6 +505,8 @@ class _Stage:
         self, rows: list[_Row], mode: ImportMode, outcome: ImportOutcome, report: Progress
     ) -> None:
         existing = await _existing(self.organization.id, rows)
+        if self.secret_key is not None:
+            self.erased = await _erased_external_ids(self.organization.id, rows, self.secret_key)
         if self.writes:
             await self._claim_typed_numbers(rows, existing)
         for first in range(0, len(rows), INSERT_CHUNK):
@@ -507,7 +551,17 @@ class _Stage:
             if row.errors:
                 continue
             matched = _match(row, existing)
-            if matched is None:
+            anonymized = _anonymized(row, matched, self.erased)
+            if anonymized is not None:
+                outcome.errors.append(
+                    RowError(
+                        row.number,
+                        HEADERS[("customer", anonymized)],
+                        ErrorCode.ANONYMIZED,
+                        "This customer was anonymized; it can no longer be changed.",
+                    )
+                )
+            elif matched is None:
                 prepared, errors = _prepare(row, self.organization)
                 errors += await _taken_elsewhere(self.organization.id, prepared)
                 if errors:

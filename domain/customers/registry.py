@@ -164,6 +164,9 @@ CUSTOMER_ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute("updated_at", False, "updatedAt"),
     Attribute("archived_at", False, "archivedAt"),
     Attribute("staged_import_id", False),
+    # A keyed digest of an external id an anonymization erased, never shown or exported:
+    # the id cannot be read back from it (domain.customers.anonymization).
+    Attribute("erased_external_id", False),
 )
 
 

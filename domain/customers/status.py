@@ -9,7 +9,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from domain.audit import record_event
-from domain.customers.editing import get_customer
+from domain.customers.editing import get_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode
 from domain.principal import Actor
 from models import Customer
@@ -41,6 +41,7 @@ async def _set_status(
             )
     customer = await get_customer(organization_id, customer_id)
     if updated == 0:
+        refuse_anonymized(customer)
         if to is CustomerStatus.ARCHIVED:
             raise DomainError.single(
                 ErrorCode.ALREADY_ARCHIVED, "The customer is already archived.", ("id",)

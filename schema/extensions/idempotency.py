@@ -23,7 +23,13 @@ from strawberry.extensions import SchemaExtension
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
-from domain.idempotency import Claim, fingerprint, stored_response, valid_key
+from domain.idempotency import (
+    Claim,
+    fingerprint,
+    noting_customers,
+    stored_response,
+    valid_key,
+)
 from domain.principal import Principal
 from models import IdempotencyRecord
 from schema.extensions.answers import (
@@ -126,7 +132,8 @@ class IdempotentRequests:
         self._running.add(running)
         try:
             context.idempotency = claim
-            result = await execute()
+            with noting_customers() as shown:
+                result = await execute()
             if claim.unavailable is not None:
                 logger.warning(
                     "database busy in request %s: %s", context.request_id, claim.unavailable
@@ -136,7 +143,7 @@ class IdempotentRequests:
                 raise in_progress()
             _answer_from_earlier(claim, claim.earlier)
             if claim.holding:
-                await self._store(claim, result, context, respond)
+                await self._store(claim, result, context, respond, shown)
         finally:
             # First, and whatever the rollback does: a key left here would be refused
             # with 409 until the process ends.
@@ -150,8 +157,10 @@ class IdempotentRequests:
         result: ExecutionResult,
         context: Context,
         respond: Callable[[ExecutionResult], Awaitable[Mapping[str, object]]],
+        shown: set[uuid.UUID],
     ) -> None:
-        """Commit the change with its response, or neither when a bug interfered."""
+        """Commit the change with its response, or neither when a bug interfered; `shown`:
+        the customers whose data the response holds."""
         if any(
             (error.extensions or {}).get("code") == "INTERNAL_SERVER_ERROR"
             for error in result.errors or ()
@@ -161,7 +170,7 @@ class IdempotentRequests:
             raise not_stored(context.request_id)
         try:
             response = await respond(result)
-            await claim.complete(context.response.status_code or 200, dict(response))
+            await claim.complete(context.response.status_code or 200, dict(response), shown)
         except Exception:
             logger.exception("storing the response of request %s failed", context.request_id)
             await claim.release()

@@ -17,6 +17,7 @@ from strawberry.extensions import SchemaExtension
 
 from domain.bucket_leases import BucketLeases
 from domain.customers.listing import DEFAULT_PAGE_SIZE
+from schema.extensions.caller_bucket import caller_bucket
 from schema.extensions.cost import PagePricing, query_cost
 from settings import ApiLimits
 
@@ -77,7 +78,6 @@ class QueryCost(SchemaExtension):
         assert reading is not None  # read before validation, which let it through
         cost = query_cost(execution.schema._schema, reading, execution.variables, self.pages)
         self.report = {"requestedQueryCost": cost}
-        caller = execution.context.caller
         if cost > self.limits.max_query_cost:
             execution.result = _refuse(
                 f"The query costs {cost} points, more than the {self.limits.max_query_cost} "
@@ -86,8 +86,8 @@ class QueryCost(SchemaExtension):
                 cost=cost,
                 maximumCost=self.limits.max_query_cost,
             )
-        elif caller is not None and self.breaker.closed():
-            bucket = f"{caller.actor.type.value}:{caller.actor.id}"
+        elif self.breaker.closed():
+            bucket = caller_bucket(execution.context)
             try:
                 taken = await self.leases.charge(bucket, cost)
             except Exception as error:

@@ -13,6 +13,7 @@ from domain.customers.address_roles import (
     address_roles,
     address_values_of,
 )
+from domain.idempotency import note_customer
 from models import Address as AddressRow
 from models.enums import AddressType as StoredAddressType
 from schema.enums import AddressType
@@ -45,6 +46,7 @@ class Address(Node):
 
     @classmethod
     def from_values(cls, row: AddressValues) -> Self:
+        note_customer(row["customer_id"])
         return cls(
             id=encode_id("Address", row["id"]),
             type=AddressType(row["type"].value),

@@ -10,6 +10,7 @@ import strawberry
 
 from domain.customers.address_roles import invoice_address
 from domain.customers.registry import POSTAL_FIELDS
+from domain.idempotency import note_customer
 from models import Invoice as InvoiceRow
 from models import Order as OrderRow
 from models import Payment as PaymentRow
@@ -126,6 +127,7 @@ class Invoice(Node):
 
     @classmethod
     def from_model(cls, row: InvoiceRow) -> Self:
+        note_customer(row.customer_id)  # its address copy is personal data
         return cls(
             id=encode_id("Invoice", row.id),
             created_at=row.created_at,

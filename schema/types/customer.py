@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.customers.address_roles import MissingDefaultAddress
 from domain.customers.listing import CustomerValues, values_of
+from domain.idempotency import note_customer
 from models import Address as AddressRow
 from models import Customer as CustomerRow
 from schema.context import Context, Info
@@ -178,6 +179,7 @@ class Customer(Node):
         """`addresses`: the customer's addresses, when a page read them ahead."""
         payment_method = row["default_payment_method"]
         pk = row["id"]
+        note_customer(pk)
         if addresses is None:
             loader = context.loaders.addresses_by_customer
             default: Address | Awaitable[Address] = Later(_loading(loader, pk, _default))
