@@ -47,27 +47,32 @@ SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 # The import runner looks for queued jobs every second in the background: its poll is no
 # statement of the request being counted (on a slow machine it lands inside the window).
 BACKGROUND = ('FROM "import_jobs"',)
+# A busy caller's rate-limit bucket is charged in the database once a second, whichever
+# request comes then (domain/bucket_leases.py): no statement of the page being counted.
+LEASE_RENEWALS = ("rate_limit_buckets",)
 
 
 class StatementLog(logging.Handler):
     """Collects the SQL statements Tortoise logs at DEBUG level."""
 
-    def __init__(self) -> None:
+    def __init__(self, ignored: tuple[str, ...]) -> None:
         super().__init__(level=logging.DEBUG)
+        self.ignored = ignored
         self.statements: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage().lstrip()
         if message.upper().startswith(SQL_VERBS) and not any(
-            marker in message for marker in BACKGROUND
+            marker in message for marker in self.ignored
         ):
             self.statements.append(message)
 
 
 @contextmanager
-def statements() -> Iterator[list[str]]:
+def statements(ignored: tuple[str, ...] = BACKGROUND) -> Iterator[list[str]]:
+    """The statements run meanwhile, but those containing one of `ignored`."""
     logger = logging.getLogger("tortoise.db_client")
-    handler = StatementLog()
+    handler = StatementLog(ignored)
     previous_level = logger.level
     logger.setLevel(logging.DEBUG)
     logger.addHandler(handler)
