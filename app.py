@@ -27,6 +27,7 @@ from web.metrics_endpoint import MetricsEndpoint
 from web.request_id import RequestIdMiddleware
 from web.request_log import RequestLogMiddleware
 from web.webapp import webapp_routes
+from web.webhook_runner import WebhookRunner
 
 
 def operations_routes(settings: Settings) -> list[BaseRoute]:
@@ -74,9 +75,14 @@ def create_app(settings: Settings) -> Starlette:
             imports = ImportRunner(settings)
             await imports.start()
             app.state.import_runner = imports
+            webhooks = WebhookRunner(settings)
+            if settings.webhook_delivery:
+                await webhooks.start()
+            app.state.webhook_runner = webhooks
             try:
                 yield
             finally:
+                await webhooks.stop()
                 await imports.stop()
                 await runner.stop()
 

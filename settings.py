@@ -53,7 +53,23 @@ LIMITS: tuple[tuple[str, str, int, int], ...] = (
     ("rate_limit_restore_rate", "KUNDENSTAMM_RATE_LIMIT_RESTORE_RATE", 1, 1_000_000),
     ("import_max_bytes", "KUNDENSTAMM_IMPORT_MAX_BYTES", 1024, 1024 * 1_048_576),
     ("import_max_rows", "KUNDENSTAMM_IMPORT_MAX_ROWS", 1, 10_000_000),
+    # Partners that fell behind page on from their cursor: at least 30 days.
+    ("event_retention_days", "KUNDENSTAMM_EVENT_RETENTION_DAYS", 30, 3650),
+    ("webhook_timeout_s", "KUNDENSTAMM_WEBHOOK_TIMEOUT_S", 1, 60),
 )
+# Seconds before each attempt of a webhook delivery: at once, then 5 s, 5 min, 30 min,
+# 2 h, 5 h, 10 h and 10 h (Standard Webhooks' schedule, as Svix sends it).
+DEFAULT_RETRY_SCHEDULE = (0, 5, 300, 1800, 7200, 18000, 36000, 36000)
+
+
+def _schedule(env: Mapping[str, str], name: str) -> tuple[int, ...]:
+    value = env.get(name)
+    if value is None:
+        return DEFAULT_RETRY_SCHEDULE
+    parts = [part.strip() for part in value.split(",")]
+    if not parts or not all(re.fullmatch("[0-9]+", part) for part in parts) or len(parts) > 20:
+        raise SettingsError(f"{name} must be 1 to 20 comma-separated whole numbers of seconds")
+    return tuple(int(part) for part in parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +128,11 @@ class Settings:
     log_format: str = "text"
     metrics: bool = True
     metrics_token: str | None = None
+    event_retention_days: int = 30
+    webhook_retry_schedule: tuple[int, ...] = DEFAULT_RETRY_SCHEDULE
+    webhook_timeout_s: int = 10
+    webhook_allow_private: bool = False
+    webhook_delivery: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -146,6 +167,11 @@ class Settings:
             graphiql=_switch(env, "KUNDENSTAMM_GRAPHIQL", environment == "development"),
             # Partners rely on introspection; every request is authenticated anyway.
             introspection=_switch(env, "KUNDENSTAMM_INTROSPECTION", True),
+            webhook_retry_schedule=_schedule(env, "KUNDENSTAMM_WEBHOOK_RETRY_SCHEDULE"),
+            # Webhooks to internal addresses (loopback, private, link-local) in production.
+            webhook_allow_private=_switch(env, "KUNDENSTAMM_WEBHOOK_ALLOW_PRIVATE", False),
+            # Off: this process sends no webhooks (others on the database do).
+            webhook_delivery=_switch(env, "KUNDENSTAMM_WEBHOOK_DELIVERY", True),
             **{
                 field: _number(env, name, defaults[field], low=low, high=high)
                 for field, name, low, high in LIMITS

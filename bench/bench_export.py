@@ -19,10 +19,10 @@ from pathlib import Path
 from tortoise import Tortoise
 
 from database import apply_migrations, tortoise_config
-from domain.export_worker import export_customers
 from domain.organizations import create_organization, update_organization
 from models import Address, Customer, ExportJob
 from models.enums import AddressType, CustomerType, ExportFormat, Language
+from workers.export_worker import export_customers
 
 BATCH = 5000
 

@@ -8,7 +8,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0010_login_throttle")]
+    dependencies = [("models", "0011_events_and_webhooks")]
 
     initial = False
 

@@ -5,6 +5,7 @@ from models.api_key import ApiKey
 from models.billing import Invoice, Order, Payment, Subscription
 from models.customer import Customer
 from models.customer_event import CustomerEvent
+from models.event import Event
 from models.export_job import ExportJob
 from models.idempotency import IdempotencyRecord
 from models.import_job import ImportJob
@@ -13,12 +14,14 @@ from models.number_range import NumberRange
 from models.organization import Organization
 from models.rate_limit import RateLimitBucket
 from models.user import User, UserSession
+from models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Address",
     "ApiKey",
     "Customer",
     "CustomerEvent",
+    "Event",
     "ExportJob",
     "IdempotencyRecord",
     "ImportJob",
@@ -32,4 +35,6 @@ __all__ = [
     "Subscription",
     "User",
     "UserSession",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -12,11 +12,13 @@ from resolvers import (
     addresses,
     billing,
     customers,
+    events,
     exports,
     imports,
     organization_settings,
     queries,
     sessions,
+    webhooks,
 )
 from schema.extensions import protections
 from schema.node import Node
@@ -35,15 +37,20 @@ from schema.payloads import (
     PasswordChangePayload,
     PaymentPayload,
     SubscriptionPayload,
+    WebhookDeliveryPayload,
+    WebhookEndpointDeletePayload,
+    WebhookEndpointPayload,
 )
 from schema.types.address import Address
 from schema.types.billing import Invoice, Order, Payment, Subscription
 from schema.types.customer import Customer
 from schema.types.customer_connection import CustomerConnection
+from schema.types.event import EventConnection
 from schema.types.jobs import ExportJob, ImportJob
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
+from schema.types.webhook import WebhookEndpoint
 from settings import ApiLimits
 
 
@@ -62,6 +69,16 @@ class Query:
     number_ranges: list[NumberRange] = strawberry.field(
         resolver=organization_settings.number_ranges,
         description="Nummernkreise of the organization: customer and DATEV debtor numbers.",
+    )
+    events: EventConnection = strawberry.field(
+        resolver=events.events,
+        description=(
+            "The organization's event feed, oldest first. A consumer that pages on with `after` "
+            "never misses an event, also while writes commit concurrently."
+        ),
+    )
+    webhook_endpoints: list[WebhookEndpoint] = strawberry.field(
+        resolver=webhooks.webhook_endpoints_list
     )
 
 
@@ -152,6 +169,26 @@ class Mutation:
     organization_datev_settings_update: OrganizationPayload = strawberry.mutation(
         resolver=organization_settings.datev_settings_update,
         description="Sachkontenlänge, Beraternummer and Mandantennummer (DATEV add-on only).",
+    )
+    webhook_endpoint_create: WebhookEndpointPayload = strawberry.mutation(
+        resolver=webhooks.webhook_endpoint_create,
+        description="The secret (whsec_...) is in the payload of this call only.",
+    )
+    webhook_endpoint_update: WebhookEndpointPayload = strawberry.mutation(
+        resolver=webhooks.webhook_endpoint_update
+    )
+    webhook_endpoint_delete: WebhookEndpointDeletePayload = strawberry.mutation(
+        resolver=webhooks.webhook_endpoint_delete
+    )
+    webhook_endpoint_rotate_secret: WebhookEndpointPayload = strawberry.mutation(
+        resolver=webhooks.webhook_endpoint_rotate_secret,
+        description=(
+            "A new secret; the old one stays valid for 24 hours (both signatures are sent)."
+        ),
+    )
+    webhook_delivery_retry: WebhookDeliveryPayload = strawberry.mutation(
+        resolver=webhooks.webhook_delivery_retry,
+        description="Send a delivery again now (also one that has FAILED).",
     )
 
 

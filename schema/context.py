@@ -13,6 +13,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from domain.idempotency import Claim
 from domain.principal import Principal
+from models import Event
 from schema.errors import ClientError
 from schema.extensions.document import ReadDocument
 from schema.loaders import Loaders
@@ -64,6 +65,8 @@ class Context:
     after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
     """Side effects outside the database, run once the request's writes are committed
     (awaited before the response is sent when they return an awaitable)."""
+    loaded_events: dict[int, Event] = field(default_factory=dict)
+    """Events of the delivery log pages read in this request, by id (one query a page)."""
 
     @property
     def principal(self) -> Principal:

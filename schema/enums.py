@@ -134,3 +134,24 @@ class ImportMode(Enum):
     CREATE_ONLY = strawberry.enum_value(
         "CREATE_ONLY", description="Any row matching an existing customer is an error."
     )
+
+
+@strawberry.enum
+class EventType(Enum):
+    CUSTOMER_CREATED = "CUSTOMER_CREATED"
+    CUSTOMER_UPDATED = "CUSTOMER_UPDATED"
+    CUSTOMER_ARCHIVED = "CUSTOMER_ARCHIVED"
+    CUSTOMER_RESTORED = "CUSTOMER_RESTORED"
+    CUSTOMER_DELETED = "CUSTOMER_DELETED"
+    CUSTOMER_ANONYMIZED = "CUSTOMER_ANONYMIZED"
+    ADDRESS_CREATED = "ADDRESS_CREATED"
+    ADDRESS_UPDATED = "ADDRESS_UPDATED"
+
+
+@strawberry.enum
+class WebhookDeliveryStatus(Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = strawberry.enum_value(
+        "FAILED", description="Every attempt of the retry schedule failed."
+    )

@@ -10,6 +10,7 @@ from schema.enums import (
     CustomerSortField,
     CustomerStatusFilter,
     CustomerType,
+    EventType,
     ExportFormat,
     ImportMode,
     Language,
@@ -226,3 +227,29 @@ class OrganizationSettingsInput:
     customers_read_only: strawberry.Maybe[bool | None] = strawberry.field(
         description="Schreibgeschützte Kunden: web-app users may not change customers."
     )
+
+
+@strawberry.input
+class WebhookEndpointCreateInput:
+    url: str
+    description: str | None = None
+    event_types: list[EventType] | None = None
+
+
+@strawberry.input
+class WebhookEndpointUpdateInput:
+    id: strawberry.ID
+    url: strawberry.Maybe[str | None]
+    description: Text
+    event_types: strawberry.Maybe[list[EventType] | None]
+    enabled: strawberry.Maybe[bool | None]
+
+
+@strawberry.input
+class WebhookEndpointIdInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class WebhookDeliveryRetryInput:
+    id: strawberry.ID

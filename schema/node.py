@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 
 import strawberry
+
+from domain import global_ids
+from domain.global_ids import decode_any_id
 
 
 @strawberry.interface
@@ -15,17 +16,7 @@ class Node:
 
 
 def encode_id(type_name: str, pk: uuid.UUID) -> strawberry.ID:
-    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode())
-
-
-def decode_any_id(global_id: str) -> tuple[str, uuid.UUID] | None:
-    """(type name, primary key), or None for anything that is not one of our ids."""
-    try:
-        raw = base64.urlsafe_b64decode(global_id.encode("ascii")).decode()
-        type_name, _, pk = raw.partition(":")
-        return type_name, uuid.UUID(pk)
-    except (ValueError, UnicodeError, binascii.Error):
-        return None
+    return strawberry.ID(global_ids.encode_id(type_name, pk))
 
 
 def decode_id(global_id: str, type_name: str) -> uuid.UUID | None:
@@ -33,3 +24,6 @@ def decode_id(global_id: str, type_name: str) -> uuid.UUID | None:
     if decoded is None or decoded[0] != type_name:
         return None
     return decoded[1]
+
+
+__all__ = ["Node", "decode_any_id", "decode_id", "encode_id"]

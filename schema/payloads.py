@@ -14,6 +14,7 @@ from schema.types.jobs import ExportJob, ImportJob, ImportResult
 from schema.types.number_range import NumberRange
 from schema.types.organization import Organization
 from schema.types.user import User
+from schema.types.webhook import WebhookDelivery, WebhookEndpoint
 
 
 @strawberry.type
@@ -107,4 +108,26 @@ class LogoutPayload:
 @strawberry.type
 class PasswordChangePayload:
     user: User | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class WebhookEndpointPayload:
+    webhook_endpoint: WebhookEndpoint | None = None
+    secret: str | None = strawberry.field(
+        default=None,
+        description="whsec_ followed by base64: only in the answers of create and rotate.",
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class WebhookEndpointDeletePayload:
+    deleted_webhook_endpoint_id: strawberry.ID | None = None
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class WebhookDeliveryPayload:
+    webhook_delivery: WebhookDelivery | None = None
     user_errors: list[UserError] = strawberry.field(default_factory=list)

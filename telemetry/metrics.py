@@ -40,6 +40,12 @@ JOB_SECONDS = Histogram(
     ["kind"],
     buckets=(0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0),
 )
+WEBHOOK_DELIVERIES = Counter(
+    "kundenstamm_webhook_delivery_attempts_total",
+    "Webhook delivery attempts that ended, by outcome (succeeded, retrying, failed, "
+    "handed_back: cut off by a stop and left for the next process).",
+    ["outcome"],
+)
 LOGIN_ATTEMPTS = Counter(
     "kundenstamm_login_attempts_total",
     "Login attempts by outcome (ok, refused, throttled).",
@@ -78,3 +84,7 @@ def record_job(kind: str, status: str | None, seconds: float) -> None:
     outcome = {"COMPLETED": "completed", "FAILED": "failed"}.get(status or "", "interrupted")
     JOBS.labels(kind, outcome).inc()
     JOB_SECONDS.labels(kind).observe(seconds)
+
+
+def record_deliveries(outcome: str, amount: int = 1) -> None:
+    WEBHOOK_DELIVERIES.labels(outcome).inc(amount)

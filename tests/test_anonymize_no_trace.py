@@ -1,7 +1,8 @@
 """After customerAnonymize no erased value is left in anything the service keeps or hands
 out: reads and node, search, the XLSX and DATEV exports (and export files made before),
-the audit trail, stored idempotent responses, and on SQLite the database file and its
-write-ahead log. Invoices keep their address copies as issued: the law requires them.
+the audit trail, stored idempotent responses, the event feed and the webhook delivery
+log, and on SQLite the database file and its write-ahead log. Invoices keep their address
+copies as issued: the law requires them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from models import CustomerEvent, ExportJob, IdempotencyRecord, Invoice
+from models import CustomerEvent, Event, ExportJob, IdempotencyRecord, Invoice
 from models.enums import CustomerEventAction
 from settings import Settings
 from tests.client import Tenant
@@ -31,6 +32,7 @@ from tests.test_customers_export import (
 )
 from tests.test_datev_export import data_rows, datev_export
 from tests.test_idempotency import replayed, send
+from tests.webhook_receiver import webhook_receiver
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -348,3 +350,71 @@ async def test_an_export_running_during_the_anonymization_does_not_publish_its_f
     stored = await stored_job(job["id"])
     assert (stored.file_name, stored.erased_meanwhile) == (None, True)
     assert [path for path in settings.export_dir.glob("*") if path.is_file()] == []
+
+
+FEED = """
+query Feed($customerId: ID) {
+  events(first: 50, customerId: $customerId) { edges { node { id type customerId data } } }
+}
+"""
+ENDPOINT_CREATE = """
+mutation EndpointCreate($input: WebhookEndpointCreateInput!) {
+  webhookEndpointCreate(input: $input) { webhookEndpoint { id } userErrors { code } }
+}
+"""
+DELIVERY_LOG = """
+query Deliveries {
+  webhookEndpoints {
+    deliveries(first: 50) { edges { node { status event { id type data } } } }
+  }
+}
+"""
+
+
+async def test_the_event_feed_and_the_delivery_log_hold_no_erased_value(
+    datev_tenant: Tenant,
+) -> None:
+    # given: a receiver that takes every event, and a person created and changed
+    tenant = datev_tenant
+    async with webhook_receiver() as receiver:
+        subscribed = await tenant.execute(ENDPOINT_CREATE, {"input": {"url": receiver.url}})
+        assert subscribed["webhookEndpointCreate"]["userErrors"] == []
+        customer = await create_customer(tenant, CREATE, **PERSON)
+        updated = await tenant.execute(
+            UPDATE,
+            {"input": {"id": customer["id"], "lastName": NEW_LAST_NAME, "phone": NEW_PHONE}},
+        )
+        assert updated["customerUpdate"]["userErrors"] == []
+        delivered = await receiver.wait_for(2)
+        assert found_in(b"".join(r.body for r in delivered).decode(), ["Mustermannquast"])
+        # when
+        payload = await anonymize(tenant, customer["id"])
+        assert payload["userErrors"] == []
+        anonymized = await receiver.wait_for(3)
+    feed = await tenant.api.post(FEED, {"customerId": customer["id"]}, key=tenant.key)
+    log = await tenant.api.post(DELIVERY_LOG, {}, key=tenant.key)
+    # then: the feed keeps every event, in order, without a personal value
+    assert feed.status_code == 200
+    assert "errors" not in feed.json(), feed.text
+    events = [edge["node"] for edge in feed.json()["data"]["events"]["edges"]]
+    assert [e["type"] for e in events] == [
+        "CUSTOMER_CREATED",
+        "CUSTOMER_UPDATED",
+        "CUSTOMER_ANONYMIZED",
+    ]
+    assert found_in(feed.text, ERASED) == []
+    assert events[-1]["data"]["customer"]["customerNumber"] == customer["customerNumber"]
+    # then: the delivery log shows the same redacted events
+    assert log.status_code == 200
+    assert "errors" not in log.json(), log.text
+    [endpoint] = log.json()["data"]["webhookEndpoints"]
+    logged = [edge["node"]["event"] for edge in endpoint["deliveries"]["edges"]]
+    assert {e["id"] for e in logged} == {e["id"] for e in events}
+    assert found_in(log.text, ERASED) == []
+    # then: the anonymization was sent with ids and numbers only
+    assert found_in(anonymized[-1].body.decode(), ERASED) == []
+    assert json.loads(anonymized[-1].body)["type"] == "customer.anonymized"
+    # then: the stored events hold no erased value either
+    stored = [event.data for event in await Event.filter(customer_id=pk_of(customer["id"]))]
+    assert len(stored) == 3
+    assert found_in(json.dumps(stored), ERASED) == []

@@ -1,6 +1,7 @@
 """GET /metrics: Prometheus text format (parsed with prometheus_client's parser), requests
-by route and status, GraphQL operations by name and outcome, jobs, a bearer token, off
-switch, no personal data in labels, and one view over several worker processes."""
+by route and status, GraphQL operations by name and outcome, jobs, webhook deliveries, a
+bearer token, off switch, no personal data in labels, and one view over several worker
+processes."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
 from domain.organizations import create_organization
+from models import WebhookDelivery
+from models.enums import WebhookDeliveryStatus
 from settings import Settings
 from tests.client import Api, Tenant, api_from
 from tests.live_server import live_servers
+from tests.webhook_receiver import webhook_receiver
 
 ORGANIZATION = "query Org { organization { name } }"
 CREATE = """
@@ -28,6 +32,11 @@ EXPORT = """
 mutation Export { customersExport { exportJob { id } userErrors { code } } }
 """
 EXPORT_JOB = "query Job($id: ID!) { exportJob(id: $id) { status } }"
+ENDPOINT_CREATE = """
+mutation EndpointCreate($input: WebhookEndpointCreateInput!) {
+  webhookEndpointCreate(input: $input) { webhookEndpoint { id } userErrors { code } }
+}
+"""
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -188,3 +197,32 @@ async def test_one_scrape_counts_the_requests_of_every_worker(
         if "kundenstamm.access" in line and '"POST /graphql"' in line:
             served_by.add(line.split("[", 1)[1].split("]", 1)[0])
     assert len(served_by) == 2, "both workers should have answered"
+
+
+async def test_webhook_deliveries_are_counted_by_outcome(api: Api, tenant: Tenant) -> None:
+    # given: an endpoint whose receiver takes every event
+    _, before = await scrape(api)
+    succeeded = "kundenstamm_webhook_delivery_attempts_total"
+    async with webhook_receiver() as receiver:
+        subscribed = await tenant.execute(ENDPOINT_CREATE, {"input": {"url": receiver.url}})
+        assert subscribed["webhookEndpointCreate"]["userErrors"] == []
+        # when
+        created = await tenant.execute(CREATE, {"input": {"type": "COMPANY", "companyName": "A"}})
+        [received] = await receiver.wait_for(1)
+        for _ in range(50):  # the runner counts once it has stored the outcome
+            _, after = await scrape(api)
+            if value(after, succeeded, outcome="succeeded") > value(
+                before, succeeded, outcome="succeeded"
+            ):
+                break
+            await asyncio.sleep(0.1)
+    # then
+    assert created["customerCreate"]["userErrors"] == []
+    assert received.webhook_id
+    assert value(after, succeeded, outcome="succeeded") == (
+        value(before, succeeded, outcome="succeeded") + 1
+    )
+    assert value(after, succeeded, outcome="failed") == value(before, succeeded, outcome="failed")
+    assert value(after, "kundenstamm_jobs_queued", kind="webhook") == 0
+    stored = await WebhookDelivery.get(organization_id=tenant.organization_id)
+    assert stored.status is WebhookDeliveryStatus.SUCCEEDED

@@ -8,9 +8,7 @@ from models import Address, Customer
 from models.enums import AddressType
 from schema.node import decode_id
 from tests.client import Tenant
-from tests.helpers import BACKGROUND, LEASE_RENEWALS, statements
-
-PAGE_ONLY = (*BACKGROUND, *LEASE_RENEWALS)
+from tests.helpers import LEASE_RENEWALS, statements
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -67,7 +65,7 @@ async def create_customers(tenant: Tenant, start: int, stop: int) -> None:
 
 
 async def load_page(tenant: Tenant, **variables: Any) -> tuple[dict[str, Any], list[str]]:
-    with statements(PAGE_ONLY) as executed:
+    with statements(LEASE_RENEWALS) as executed:
         data = await tenant.execute(PAGE, variables)
     connection: dict[str, Any] = data["customers"]
     return connection, list(executed)
@@ -166,10 +164,10 @@ async def test_customers_read_by_id_in_one_request_are_loaded_together(
     page, _ = await load_page(datev_tenant, first=20)
     ids = [edge["node"]["id"] for edge in page["edges"]]
     # when
-    with statements(PAGE_ONLY) as two:
+    with statements(LEASE_RENEWALS) as two:
         small = await datev_tenant.execute(by_aliases(2), {f"id{n}": ids[n] for n in range(2)})
     two_count = len(two)
-    with statements(PAGE_ONLY) as twenty:
+    with statements(LEASE_RENEWALS) as twenty:
         large = await datev_tenant.execute(by_aliases(20), {f"id{n}": ids[n] for n in range(20)})
     # then
     assert [small[f"c{n}"]["id"] for n in range(2)] == ids[:2]
@@ -205,11 +203,11 @@ async def test_address_fields_asked_for_through_fragments_are_read_ahead_for_the
 ) -> None:
     # given
     await create_customers(datev_tenant, 0, 2)
-    with statements(PAGE_ONLY) as small_statements:
+    with statements(LEASE_RENEWALS) as small_statements:
         small = await datev_tenant.execute(PAGE_THROUGH_FRAGMENTS, {"first": 100})
     await create_customers(datev_tenant, 2, 60)
     # when
-    with statements(PAGE_ONLY) as large_statements:
+    with statements(LEASE_RENEWALS) as large_statements:
         large = await datev_tenant.execute(PAGE_THROUGH_FRAGMENTS, {"first": 100})
     # then
     assert len(small["customers"]["edges"]) == 2
@@ -222,9 +220,9 @@ async def test_address_fields_left_out_by_skip_are_not_read(datev_tenant: Tenant
     # given
     await create_customers(datev_tenant, 0, 3)
     # when
-    with statements(PAGE_ONLY) as skipped_statements:
+    with statements(LEASE_RENEWALS) as skipped_statements:
         skipped = await datev_tenant.execute(PAGE_SKIPPING_ADDRESSES, {"first": 10, "skip": True})
-    with statements(PAGE_ONLY) as kept_statements:
+    with statements(LEASE_RENEWALS) as kept_statements:
         kept = await datev_tenant.execute(PAGE_SKIPPING_ADDRESSES, {"first": 10, "skip": False})
     # then
     assert [set(edge["node"]) for edge in skipped["customers"]["edges"]] == [{"id"}] * 3

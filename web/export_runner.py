@@ -12,7 +12,6 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from domain.export_worker import run_export_job
 from domain.exports import ACTIVE, delete_expired_files, fail_abandoned_jobs, heartbeat_all
 from domain.idempotency import purge_expired
 from domain.login_throttle import purge_forgotten
@@ -20,6 +19,7 @@ from models import ExportJob
 from models.enums import JobStatus
 from settings import Settings
 from telemetry.metrics import record_job
+from workers.export_worker import run_export_job
 
 logger = logging.getLogger("kundenstamm.exports")
 

@@ -18,15 +18,16 @@ from multiprocessing import forkserver as _workers
 from multiprocessing.process import BaseProcess
 
 from domain import import_jobs
-from domain.import_worker import run_import_job
 from models import ImportJob
 from settings import Settings
 from telemetry.metrics import record_job
+from web.background import mark_background
+from workers.import_worker import run_import_job
 
 logger = logging.getLogger("kundenstamm.imports")
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["domain.import_worker"])
+_context.set_forkserver_preload(["workers.import_worker"])
 
 POLL_SECONDS = 1.0
 SWEEP_SECONDS = 30.0
@@ -84,6 +85,7 @@ class ImportRunner:
             task.cancel()
 
     async def _poll_forever(self) -> None:
+        mark_background()
         swept = time.monotonic()
         while not self._stopping:
             with contextlib.suppress(TimeoutError):

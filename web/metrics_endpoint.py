@@ -17,6 +17,9 @@ _QUEUE_DEPTH = (
     "SELECT 'import' AS kind, COUNT(*) AS depth FROM import_jobs WHERE status = 'PENDING'"
     " UNION ALL"
     " SELECT 'export' AS kind, COUNT(*) AS depth FROM export_jobs WHERE status = 'PENDING'"
+    " UNION ALL"
+    " SELECT 'webhook' AS kind, COUNT(*) AS depth FROM webhook_deliveries"
+    " WHERE status = 'PENDING'"
 )
 
 
@@ -29,7 +32,9 @@ class _Snapshot:
 
     def collect(self) -> Iterable[Metric]:
         gauge = GaugeMetricFamily(
-            "kundenstamm_jobs_queued", "Jobs waiting for a worker, by kind.", labels=["kind"]
+            "kundenstamm_jobs_queued",
+            "Work waiting, by kind: import and export jobs, webhook deliveries.",
+            labels=["kind"],
         )
         for kind, depth in sorted(self.depths.items()):
             gauge.add_metric([kind], depth)

@@ -12,9 +12,10 @@ from domain.audit import changes_between, record_event
 from domain.customers.editing import get_customer, lock_customer, refuse_anonymized
 from domain.customers.fields import RawValues, clean_address
 from domain.errors import DomainError, not_found
+from domain.events import record_address_event
 from domain.principal import Actor
 from models import Address, Customer
-from models.enums import AddressType, CustomerEventAction
+from models.enums import AddressType, CustomerEventAction, EventType
 
 
 async def get_address(organization_id: uuid.UUID, address_id: uuid.UUID) -> Address:
@@ -92,6 +93,7 @@ async def create_address(
             actor=actor,
             changes=changes_between({}, {"type": address_type, **cleaned}),
         )
+        await record_address_event(organization_id, EventType.ADDRESS_CREATED, address.id)
     return await get_address(organization_id, address.id)
 
 
@@ -126,6 +128,7 @@ async def update_address(
                 actor=actor,
                 changes=changes_between({k: getattr(address, k) for k in changed}, changed),
             )
+            await record_address_event(organization_id, EventType.ADDRESS_UPDATED, address.id)
     return await get_address(organization_id, address_id)
 
 
@@ -145,4 +148,5 @@ async def set_default_address(
                 actor=actor,
                 changes=[{"field": "is_default", "old": False, "new": True}],
             )
+            await record_address_event(organization_id, EventType.ADDRESS_UPDATED, address.id)
     return await get_address(organization_id, address_id)

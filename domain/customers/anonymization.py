@@ -25,11 +25,18 @@ from database import wipe_replaced_data
 from domain.audit import record_event, redact_events
 from domain.customers.editing import get_customer, lock_customer, refuse_anonymized
 from domain.customers.registry import PERSONAL_ADDRESS_FIELDS, PERSONAL_CUSTOMER_FIELDS
+from domain.events import record_customer_removed
 from domain.exports import ACTIVE
 from domain.idempotency import erase_stored_responses
 from domain.principal import Actor
 from models import Address, Customer, ExportJob
-from models.enums import CustomerEventAction, CustomerStatus, CustomerType, ExportFormat
+from models.enums import (
+    CustomerEventAction,
+    CustomerStatus,
+    CustomerType,
+    EventType,
+    ExportFormat,
+)
 
 logger = logging.getLogger("kundenstamm.anonymization")
 
@@ -104,10 +111,16 @@ async def anonymize_customer(
             ],
         )
         await erase_stored_responses(organization_id, customer.id)
-        # The event feed and webhook delivery log (#12) rewrite their stored payloads of
-        # this customer here, in this transaction, from the anonymized row:
-        # redact_customer_events(organization_id, customer.id, data) and record the
-        # CUSTOMER_ANONYMIZED event (ids and numbers only).
+        # The feed's earlier events of the customer (and so the webhook delivery log,
+        # which keeps no copy) lose their data; the anonymization itself carries ids
+        # and numbers only.
+        await record_customer_removed(
+            organization_id,
+            EventType.CUSTOMER_ANONYMIZED,
+            customer_id=customer.id,
+            customer_number=customer.customer_number,
+            datev_debtor_number=customer.datev_debtor_number,
+        )
         export_files = await _retire_export_files(organization_id, customer.id)
     return Anonymized(await get_customer(organization_id, customer_id), export_files)
 

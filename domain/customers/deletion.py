@@ -22,10 +22,11 @@ from tortoise.transactions import in_transaction
 from domain.audit import record_event, redact_events
 from domain.customers.editing import lock_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.events import record_customer_removed
 from domain.idempotency import erase_stored_responses
 from domain.principal import Actor
 from models import Address, Customer, Invoice, Order, Payment, Subscription
-from models.enums import CustomerEventAction, OrderStatus, SubscriptionStatus
+from models.enums import CustomerEventAction, EventType, OrderStatus, SubscriptionStatus
 
 _BLOCKING: tuple[tuple[ErrorCode, type[Model], dict[str, Any], str], ...] = (
     (
@@ -106,6 +107,13 @@ async def delete_customer(
                 customer_id=customer.id,
                 action=CustomerEventAction.DELETED,
                 actor=actor,
+            )
+            await record_customer_removed(
+                organization_id,
+                EventType.CUSTOMER_DELETED,
+                customer_id=customer.id,
+                customer_number=customer.customer_number,
+                datev_debtor_number=customer.datev_debtor_number,
             )
     except IntegrityError:
         # A billing record was created concurrently and now holds the customer.

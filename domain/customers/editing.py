@@ -29,11 +29,18 @@ from domain.customers.registry import (
 )
 from domain.datev import clean_debtor_number, locked_debtor_bounds
 from domain.errors import DomainError, ErrorCode, FieldError, FieldPath, not_found
+from domain.events import record_customer_events
 from domain.numbers import allocate_number, allocate_numbers, claim_number, claim_numbers
 from domain.principal import Actor
 from domain.validation import InvalidValue
 from models import Address, Customer, CustomerEvent, Organization
-from models.enums import AddressType, CustomerEventAction, CustomerStatus, NumberRangeKind
+from models.enums import (
+    AddressType,
+    CustomerEventAction,
+    CustomerStatus,
+    EventType,
+    NumberRangeKind,
+)
 
 _MAX_UPDATE_ATTEMPTS = 3
 
@@ -311,6 +318,7 @@ async def create_customer(
             [customer] = await insert_customers(
                 organization=organization, prepared=[prepared], actor=actor
             )
+            await record_customer_events(organization.id, EventType.CUSTOMER_CREATED, [customer.id])
     except IntegrityError:
         raise await _taken_after_race(organization.id, prepared.values) from None
     return customer
@@ -400,6 +408,7 @@ async def _write_update(
             actor=actor,
             changes=changes_between(before, changed),
         )
+        await record_customer_events(organization.id, EventType.CUSTOMER_UPDATED, [current.id])
 
 
 def _conflict(version: int | None) -> DomainError:

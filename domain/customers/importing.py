@@ -39,6 +39,7 @@ from domain.customers.registry import (
 )
 from domain.customers.status import archive_customer, restore_customer
 from domain.errors import DomainError, ErrorCode, FieldError
+from domain.events import one_event_per_customer, record_customer_events
 from domain.numbers import claim_numbers
 from domain.principal import Actor
 from models import Address, Customer, CustomerEvent, Organization
@@ -46,6 +47,7 @@ from models.enums import (
     AddressType,
     CustomerStatus,
     CustomerType,
+    EventType,
     ImportMode,
     Language,
     NumberRangeKind,
@@ -618,24 +620,39 @@ class _Stage:
             return  # nothing to try, nothing to publish
         try:
             async with in_transaction():
-                for row, customer in self.updates:
-                    try:
-                        async with in_transaction():
-                            await _update(row, customer, self.organization, self.actor)
-                        outcome.updated += 1
-                    except DomainError as error:
-                        outcome.errors += _row_errors(row.number, error)
-                if outcome.errors or not self.writes:
-                    raise _RollBack
-                await Customer.filter(
-                    organization_id=self.organization.id, staged_import_id=self.import_id
-                ).update(staged_import_id=None)
-                for customer_id in self.archive:
-                    await archive_customer(
-                        organization_id=self.organization.id,
-                        customer_id=customer_id,
-                        actor=self.actor,
+                # One event per customer, whatever number of writes the row made.
+                with one_event_per_customer() as changed:
+                    for row, customer in self.updates:
+                        try:
+                            async with in_transaction():
+                                await _update(row, customer, self.organization, self.actor)
+                            outcome.updated += 1
+                        except DomainError as error:
+                            outcome.errors += _row_errors(row.number, error)
+                    if outcome.errors or not self.writes:
+                        raise _RollBack
+                    staged = Customer.filter(
+                        organization_id=self.organization.id, staged_import_id=self.import_id
                     )
+                    created = [
+                        uuid.UUID(str(pk)) for pk in await staged.values_list("id", flat=True)
+                    ]
+                    await staged.update(staged_import_id=None)
+                    for customer_id in self.archive:
+                        await archive_customer(
+                            organization_id=self.organization.id,
+                            customer_id=customer_id,
+                            actor=self.actor,
+                        )
+                await record_customer_events(
+                    self.organization.id, EventType.CUSTOMER_CREATED, created
+                )
+                fresh = set(created)
+                await record_customer_events(
+                    self.organization.id,
+                    EventType.CUSTOMER_UPDATED,
+                    sorted(changed - fresh),
+                )
                 await report.publish(outcome)
         except _RollBack:
             pass

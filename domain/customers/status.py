@@ -11,9 +11,10 @@ from tortoise.transactions import in_transaction
 from domain.audit import record_event
 from domain.customers.editing import get_customer, refuse_anonymized
 from domain.errors import DomainError, ErrorCode
+from domain.events import record_customer_events
 from domain.principal import Actor
 from models import Customer
-from models.enums import CustomerEventAction, CustomerStatus
+from models.enums import CustomerEventAction, CustomerStatus, EventType
 
 
 async def _set_status(
@@ -38,6 +39,12 @@ async def _set_status(
                 ),
                 actor=actor,
                 changes=[{"field": "status", "old": came_from.value, "new": to.value}],
+            )
+            archived = to is CustomerStatus.ARCHIVED
+            await record_customer_events(
+                organization_id,
+                EventType.CUSTOMER_ARCHIVED if archived else EventType.CUSTOMER_RESTORED,
+                [customer_id],
             )
     customer = await get_customer(organization_id, customer_id)
     if updated == 0:

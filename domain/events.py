@@ -1,0 +1,215 @@
+"""The event log: recorded in the transaction of the write it describes, read as a feed.
+
+A write that rolls back takes its event with it; a committed write always has one. The
+feed pages in commit order (database/event_order.py) with an opaque cursor, so a
+consumer that goes on from its last cursor sees every event exactly once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from database.event_order import finished_below, writing_transaction_id
+from domain.customers.address_roles import address_values_of
+from domain.event_data import JSONObject, address_data, customers_data, removed_customer_data
+from models import Address, Event
+from models.enums import EventType
+
+_collecting: ContextVar[set[uuid.UUID] | None] = ContextVar("event_customers", default=None)
+_BATCH = 1000
+
+
+@contextmanager
+def one_event_per_customer() -> Iterator[set[uuid.UUID]]:
+    """Writes inside note the customers they changed instead of recording events; the
+    caller then records one event per customer (an import publishing many writes)."""
+    customers: set[uuid.UUID] = set()
+    token = _collecting.set(customers)
+    try:
+        yield customers
+    finally:
+        _collecting.reset(token)
+
+
+def _collected(customer_ids: Sequence[uuid.UUID]) -> bool:
+    customers = _collecting.get()
+    if customers is None:
+        return False
+    customers.update(customer_ids)
+    return True
+
+
+async def record_customer_events(
+    organization_id: uuid.UUID, event_type: EventType, customer_ids: Sequence[uuid.UUID]
+) -> None:
+    """One event per customer with the customer as stored now; call inside the write's
+    transaction, after its writes."""
+    if not customer_ids or _collected(customer_ids):
+        return
+    txid = await writing_transaction_id()
+    for start in range(0, len(customer_ids), _BATCH):
+        chunk = customer_ids[start : start + _BATCH]
+        data = await customers_data(organization_id, chunk)
+        await Event.bulk_create(
+            [
+                Event(
+                    organization_id=organization_id,
+                    txid=txid,
+                    type=event_type,
+                    customer_id=customer_id,
+                    data=data[customer_id],
+                )
+                for customer_id in chunk
+                if customer_id in data
+            ]
+        )
+
+
+async def record_address_event(
+    organization_id: uuid.UUID, event_type: EventType, address_id: uuid.UUID
+) -> None:
+    """The address and its customer after the write; inside the write's transaction."""
+    address = await Address.get(id=address_id, organization_id=organization_id)
+    if _collected([address.customer_id]):
+        return
+    txid = await writing_transaction_id()
+    data = (await customers_data(organization_id, [address.customer_id]))[address.customer_id]
+    await Event.create(
+        organization_id=organization_id,
+        txid=txid,
+        type=event_type,
+        customer_id=address.customer_id,
+        data={**data, "address": address_data(address_values_of(address))},
+    )
+
+
+async def record_customer_removed(
+    organization_id: uuid.UUID,
+    event_type: EventType,
+    *,
+    customer_id: uuid.UUID,
+    customer_number: str,
+    datev_debtor_number: str | None,
+) -> None:
+    """A delete (or an anonymization): the event carries ids and numbers only, and the
+    customer's earlier events lose their personal data too."""
+    data = removed_customer_data(customer_id, customer_number, datev_debtor_number)
+    await redact_customer_events(organization_id, customer_id, data)
+    await Event.create(
+        organization_id=organization_id,
+        txid=await writing_transaction_id(),
+        type=event_type,
+        customer_id=customer_id,
+        data=data,
+    )
+
+
+async def redact_customer_events(
+    organization_id: uuid.UUID, customer_id: uuid.UUID, data: JSONObject
+) -> int:
+    """Replace the stored data of every event of this customer (personal data erased).
+
+    Webhook deliveries reference events and keep no copy: a delivery sent after this
+    sends `data`, and the delivery log shows nothing else.
+    """
+    updated: int = await Event.filter(
+        organization_id=organization_id, customer_id=customer_id
+    ).update(data=data)
+    return updated
+
+
+# --- the feed ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class FeedPosition:
+    """Where a consumer is in the feed: the last event it saw, in commit order."""
+
+    txid: int
+    event_id: int
+
+    def cursor(self) -> str:
+        return base64.urlsafe_b64encode(f"ev:{self.txid}:{self.event_id}".encode()).decode()
+
+    @classmethod
+    def of(cls, event: Event) -> FeedPosition:
+        return cls(event.txid, event.id)
+
+    @classmethod
+    def from_cursor(cls, cursor: str) -> FeedPosition | None:
+        try:
+            kind, txid, event_id = base64.urlsafe_b64decode(cursor.encode()).decode().split(":")
+            return cls(int(txid), int(event_id)) if kind == "ev" else None
+        except (ValueError, UnicodeError, binascii.Error):
+            return None
+
+
+START = FeedPosition(0, 0)
+
+
+def after(query: QuerySet[Event], position: FeedPosition) -> QuerySet[Event]:
+    return query.filter(Q(txid__gt=position.txid) | Q(txid=position.txid, id__gt=position.event_id))
+
+
+async def settled(query: QuerySet[Event]) -> QuerySet[Event]:
+    """Only events no later commit can sort before, in feed order."""
+    horizon = await finished_below()
+    if horizon is not None:
+        query = query.filter(txid__lt=horizon)
+    return query.order_by("txid", "id")
+
+
+async def feed_page(
+    organization_id: uuid.UUID,
+    *,
+    position: FeedPosition,
+    limit: int,
+    types: Sequence[EventType] = (),
+    customer_id: uuid.UUID | None = None,
+) -> tuple[list[Event], bool]:
+    """Up to `limit` events after `position`, and whether more are there now."""
+    query = after(Event.filter(organization_id=organization_id), position)
+    if types:
+        query = query.filter(type__in=list(types))
+    if customer_id is not None:
+        query = query.filter(customer_id=customer_id)
+    rows = await (await settled(query)).limit(limit + 1)
+    return rows[:limit], len(rows) > limit
+
+
+async def feed_end(organization_id: uuid.UUID) -> FeedPosition:
+    """The position after the last settled event: a new subscriber starts here."""
+    last = (
+        await (await settled(Event.filter(organization_id=organization_id)))
+        .order_by("-txid", "-id")
+        .first()
+    )
+    return START if last is None else FeedPosition.of(last)
+
+
+async def events_by_id(organization_id: uuid.UUID, event_ids: Sequence[int]) -> dict[int, Event]:
+    rows = await Event.filter(organization_id=organization_id, id__in=list(event_ids))
+    return {row.id: row for row in rows}
+
+
+async def delete_expired(retention_days: int, *, batch: int = 5000) -> int:
+    """Events older than the retention (and their deliveries), a batch at a time."""
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=retention_days)
+    ids: list[Any] = (
+        await Event.filter(occurred_at__lt=cutoff).limit(batch).values_list("id", flat=True)
+    )
+    if not ids:
+        return 0
+    deleted: int = await Event.filter(id__in=ids).delete()
+    return deleted
