@@ -31,6 +31,8 @@ class Charge:
     """Points left after this request (before it, if it was refused)."""
     retry_after: int
     """Seconds until the refused request would fit; 0 when granted."""
+    leased: float = 0.0
+    """Points taken beyond the cost, for the caller's next requests (see bucket_leases)."""
 
 
 CHARGE_WAIT_MS = 1000
@@ -112,16 +114,24 @@ async def _run(
     return await _sqlite(client, [sqlite])
 
 
-async def charge(bucket: str, cost: int, policy: BucketPolicy) -> Charge:
-    """Take `cost` points from `bucket` if it holds that many after refilling."""
+async def charge(bucket: str, cost: float, policy: BucketPolicy, *, lease: float = 0.0) -> Charge:
+    """Take `cost` points from `bucket` if it holds that many after refilling.
+
+    With `lease`, take that many more as well when the bucket holds them too (one UPDATE);
+    when it does not, take just the cost, as without a lease.
+    """
     client = _client()
     now = time.time()  # SQLite only: one machine, one clock
     rate, capacity = policy.restore_rate, policy.capacity
-    take = (
-        (_CHARGE_POSTGRES, [capacity, rate, cost, bucket]),
-        (_CHARGE_SQLITE, [capacity, rate, cost, bucket, now]),
-    )
-    rows = await _run(client, *take)
+
+    def take(points: float) -> tuple[tuple[str, list[Any]], tuple[str, list[Any]]]:
+        return (
+            (_CHARGE_POSTGRES, [capacity, rate, points, bucket]),
+            (_CHARGE_SQLITE, [capacity, rate, points, bucket, now]),
+        )
+
+    wanted = cost + lease
+    rows = await _run(client, *take(wanted))
     if not rows:
         # A caller's first request finds no bucket: it starts full. Two first requests
         # may race to create it; the loser finds the row and charges it like any other.
@@ -130,9 +140,14 @@ async def charge(bucket: str, cost: int, policy: BucketPolicy) -> Charge:
             (_CREATE_POSTGRES, [bucket, capacity]),
             (_CREATE_SQLITE, [bucket, capacity, now]),
         )
-        rows = await _run(client, *take)
+        rows = await _run(client, *take(wanted))
+    if not rows and lease:
+        wanted = cost
+        rows = await _run(client, *take(wanted))
     if rows:
-        return Charge(granted=True, available=float(rows[0][0]), retry_after=0)
+        return Charge(
+            granted=True, available=float(rows[0][0]), retry_after=0, leased=wanted - cost
+        )
     [(tokens, updated_at, at)] = await _run(
         client, (_READ_POSTGRES, [bucket]), (_READ_SQLITE, [bucket, now])
     )

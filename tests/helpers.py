@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from schema.node import decode_id
 from tests.client import Tenant
+from web.background import in_background
 
 
 def pk_of(global_id: str, type_name: str = "Customer") -> uuid.UUID:
@@ -38,3 +42,44 @@ async def create_customer(
     assert payload["userErrors"] == [], payload["userErrors"]
     customer: dict[str, Any] = payload["customer"]
     return customer
+
+
+SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+# A busy caller's rate-limit bucket is charged in the database once a second, whichever
+# request comes then (domain/bucket_leases.py): no statement of the page being counted.
+LEASE_RENEWALS = ("rate_limit_buckets",)
+
+
+class StatementLog(logging.Handler):
+    """Collects the SQL statements Tortoise logs at DEBUG level."""
+
+    def __init__(self, ignored: tuple[str, ...] = ()) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.ignored = ignored
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # The queue pollers (imports, webhooks) run beside the request: their statements,
+        # which on a slow machine land inside the window, are not the request's.
+        if in_background():
+            return
+        message = record.getMessage().lstrip()
+        if message.upper().startswith(SQL_VERBS) and not any(
+            marker in message for marker in self.ignored
+        ):
+            self.statements.append(message)
+
+
+@contextmanager
+def statements(ignored: tuple[str, ...] = ()) -> Iterator[list[str]]:
+    """The statements run meanwhile, but those containing one of `ignored`."""
+    logger = logging.getLogger("tortoise.db_client")
+    handler = StatementLog(ignored)
+    previous_level = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(handler)
+    try:
+        yield handler.statements
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous_level)

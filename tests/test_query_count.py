@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from models import Address, Customer
 from models.enums import AddressType
 from schema.node import decode_id
 from tests.client import Tenant
-from web.background import in_background
+from tests.helpers import LEASE_RENEWALS, statements
 
 CREATE = """
 mutation Create($input: CustomerCreateInput!) {
@@ -52,39 +49,6 @@ fragment Fields on Customer {
 }
 """
 
-SQL_VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
-
-
-class StatementLog(logging.Handler):
-    """Collects the SQL statements Tortoise logs at DEBUG level."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        # The queue pollers (imports, webhooks) run beside the request: their statements,
-        # which on a slow machine land inside the window, are not the request's.
-        if in_background():
-            return
-        message = record.getMessage().lstrip()
-        if message.upper().startswith(SQL_VERBS):
-            self.statements.append(message)
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler = StatementLog()
-    previous_level = logger.level
-    logger.setLevel(logging.DEBUG)
-    logger.addHandler(handler)
-    try:
-        yield handler.statements
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(previous_level)
-
 
 async def create_customers(tenant: Tenant, start: int, stop: int) -> None:
     """Companies named Firma 000.. with a city; every third also has an invoice address."""
@@ -101,7 +65,7 @@ async def create_customers(tenant: Tenant, start: int, stop: int) -> None:
 
 
 async def load_page(tenant: Tenant, **variables: Any) -> tuple[dict[str, Any], list[str]]:
-    with statements() as executed:
+    with statements(LEASE_RENEWALS) as executed:
         data = await tenant.execute(PAGE, variables)
     connection: dict[str, Any] = data["customers"]
     return connection, list(executed)
@@ -200,10 +164,10 @@ async def test_customers_read_by_id_in_one_request_are_loaded_together(
     page, _ = await load_page(datev_tenant, first=20)
     ids = [edge["node"]["id"] for edge in page["edges"]]
     # when
-    with statements() as two:
+    with statements(LEASE_RENEWALS) as two:
         small = await datev_tenant.execute(by_aliases(2), {f"id{n}": ids[n] for n in range(2)})
     two_count = len(two)
-    with statements() as twenty:
+    with statements(LEASE_RENEWALS) as twenty:
         large = await datev_tenant.execute(by_aliases(20), {f"id{n}": ids[n] for n in range(20)})
     # then
     assert [small[f"c{n}"]["id"] for n in range(2)] == ids[:2]
@@ -239,11 +203,11 @@ async def test_address_fields_asked_for_through_fragments_are_read_ahead_for_the
 ) -> None:
     # given
     await create_customers(datev_tenant, 0, 2)
-    with statements() as small_statements:
+    with statements(LEASE_RENEWALS) as small_statements:
         small = await datev_tenant.execute(PAGE_THROUGH_FRAGMENTS, {"first": 100})
     await create_customers(datev_tenant, 2, 60)
     # when
-    with statements() as large_statements:
+    with statements(LEASE_RENEWALS) as large_statements:
         large = await datev_tenant.execute(PAGE_THROUGH_FRAGMENTS, {"first": 100})
     # then
     assert len(small["customers"]["edges"]) == 2
@@ -256,9 +220,9 @@ async def test_address_fields_left_out_by_skip_are_not_read(datev_tenant: Tenant
     # given
     await create_customers(datev_tenant, 0, 3)
     # when
-    with statements() as skipped_statements:
+    with statements(LEASE_RENEWALS) as skipped_statements:
         skipped = await datev_tenant.execute(PAGE_SKIPPING_ADDRESSES, {"first": 10, "skip": True})
-    with statements() as kept_statements:
+    with statements(LEASE_RENEWALS) as kept_statements:
         kept = await datev_tenant.execute(PAGE_SKIPPING_ADDRESSES, {"first": 10, "skip": False})
     # then
     assert [set(edge["node"]) for edge in skipped["customers"]["edges"]] == [{"id"}] * 3

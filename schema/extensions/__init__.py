@@ -12,6 +12,8 @@ from typing import Any
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, max_aliases, query_depth_limiter
 
+from domain.bucket_leases import BucketLeases
+from domain.rate_limits import BucketPolicy
 from schema.extensions.document import DocumentReader
 from schema.extensions.idempotency import IdempotentExecution
 from schema.extensions.masking import MaskUnexpectedErrors
@@ -28,6 +30,8 @@ def protections(*, limits: ApiLimits, introspection: bool, suggestions: bool) ->
         max_aliases.create_validator(limits.max_aliases),
     ]
     breaker = ChargeBreaker()
+    # One per schema, so per server process: the slices of buckets it may charge from memory.
+    leases = BucketLeases(BucketPolicy(limits.rate_limit_bucket, limits.rate_limit_restore_rate))
     extensions: list[Any] = [
         MaskUnexpectedErrors,
         # One rule class per limit for the schema's life, not one per request: the
@@ -38,7 +42,7 @@ def protections(*, limits: ApiLimits, introspection: bool, suggestions: bool) ->
         lambda: DocumentReader(max_tokens=limits.max_tokens),
         BoundedValidation,
         # After validation: only documents that could run are priced and charged.
-        lambda: QueryCost(limits=limits, breaker=breaker),
+        lambda: QueryCost(limits=limits, breaker=breaker, leases=leases),
         # Last, so only a request that is allowed to run opens its transaction.
         IdempotentExecution,
     ]

@@ -15,8 +15,8 @@ from typing import Any
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from domain.bucket_leases import BucketLeases
 from domain.customers.listing import DEFAULT_PAGE_SIZE
-from domain.rate_limits import BucketPolicy, charge
 from schema.extensions.caller_bucket import caller_bucket
 from schema.extensions.cost import PagePricing, query_cost
 from settings import ApiLimits
@@ -61,14 +61,15 @@ def _refuse(message: str, code: str, **extensions: Any) -> ExecutionResult:
 
 
 class QueryCost(SchemaExtension):
-    def __init__(self, *, limits: ApiLimits, breaker: ChargeBreaker) -> None:
+    def __init__(self, *, limits: ApiLimits, breaker: ChargeBreaker, leases: BucketLeases) -> None:
         self.limits = limits
         self.breaker = breaker
+        self.leases = leases
         self.pages = PagePricing(
             default_size=min(DEFAULT_PAGE_SIZE, limits.max_page_size),
             max_size=limits.max_page_size,
         )
-        self.policy = BucketPolicy(limits.rate_limit_bucket, limits.rate_limit_restore_rate)
+        self.policy = leases.policy
         self.report: dict[str, Any] = {}
 
     async def on_execute(self) -> AsyncIterator[None]:
@@ -88,7 +89,7 @@ class QueryCost(SchemaExtension):
         elif self.breaker.closed():
             bucket = caller_bucket(execution.context)
             try:
-                taken = await charge(bucket, cost, self.policy)
+                taken = await self.leases.charge(bucket, cost)
             except Exception as error:
                 # The limit protects the service; it must not be what takes it down. A
                 # database too busy to charge (SQLite behind another process's long
