@@ -23,6 +23,8 @@ PAIRS: list[tuple[type[Enum], type[Enum]]] = [
     (stored.SubscriptionStatus, graphql.SubscriptionStatus),
     (stored.OrderStatus, graphql.OrderStatus),
     (stored.ImportMode, graphql.ImportMode),
+    (stored.EventType, graphql.EventType),
+    (stored.WebhookDeliveryStatus, graphql.WebhookDeliveryStatus),
     (stored.NumberRangeKind, number_range.NumberRangeKind),
     (stored.UserRole, user.UserRole),
     (stored.CustomerEventAction, customer_event.CustomerEventAction),
