@@ -6,7 +6,7 @@ from domain import webhook_deliveries, webhook_endpoints
 from domain.webhook_urls import UrlPolicy
 from models.enums import EventType as StoredEventType
 from resolvers.guards import require_settings_write
-from resolvers.inputs import require_id
+from resolvers.inputs import require_id, value_of
 from resolvers.payloads import refusals_as
 from schema.context import Info
 from schema.enums import EventType
@@ -66,18 +66,15 @@ async def webhook_endpoint_update(
 ) -> WebhookEndpointPayload:
     require_settings_write(info)
     description = input.description
+    event_types = value_of(input.event_types)
     row = await webhook_endpoints.update_endpoint(
         organization_id=info.context.principal.organization_id,
         endpoint_id=require_id(input.id, "WebhookEndpoint"),
-        url=input.url.value if input.url else None,
-        description=description.value if description else None,
+        url=value_of(input.url),
+        description=value_of(description),
         clear_description=description is not None and description.value is None,
-        event_types=(
-            _stored(input.event_types.value)
-            if input.event_types and input.event_types.value is not None
-            else None
-        ),
-        enabled=input.enabled.value if input.enabled else None,
+        event_types=_stored(event_types) if event_types is not None else None,
+        enabled=value_of(input.enabled),
         policy=_policy(info),
     )
     return WebhookEndpointPayload(webhook_endpoint=WebhookEndpoint.from_model(row))
