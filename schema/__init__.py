@@ -20,6 +20,7 @@ from resolvers import (
     sessions,
     webhooks,
 )
+from schema.execution import PlainFieldExecutor
 from schema.extensions import protections
 from schema.node import Node
 from schema.payloads import (
@@ -212,6 +213,7 @@ def build_schema(
         mutation=Mutation,
         types=[Address, Subscription, Order, Invoice, Payment, User],
         extensions=extensions,
+        execution_context_class=PlainFieldExecutor,
     )
 
 

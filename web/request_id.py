@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
-import uuid
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _SANE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class _Ids:
+    """Unique ids without a random draw per request: a random prefix per process (drawn
+    again in a forked child) and a counter. Request ids name requests; they guard nothing."""
+
+    def __init__(self) -> None:
+        self.reset()
+        os.register_at_fork(after_in_child=self.reset)
+
+    def reset(self) -> None:
+        self._prefix = os.urandom(8).hex()
+        self._counter = itertools.count()
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._counter):016x}"
+
+
+_ids = _Ids()
 
 
 def request_id_of(scope: Scope) -> str:
@@ -18,7 +38,7 @@ def request_id_of(scope: Scope) -> str:
             candidate: str = value.decode("latin-1")
             if _SANE.fullmatch(candidate):
                 return candidate
-    return uuid.uuid4().hex
+    return _ids.next()
 
 
 class RequestIdMiddleware:

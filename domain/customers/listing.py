@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypedDict, cast
 
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
-
+from database.row_reader import Placeholders, RowReader
 from domain.validation import has_control_characters
 from models import Customer
 from models.enums import CustomerStatus, CustomerType, Language, PaymentMethodType
@@ -102,28 +100,66 @@ class Page:
     has_previous_page: bool
 
 
-def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> QuerySet[Customer]:
-    query = Customer.filter(organization_id=organization_id, staged_import_id__isnull=True)
-    if customer_filter.status is not StatusFilter.ALL:
-        query = query.filter(status=CustomerStatus(customer_filter.status.value))
-    if customer_filter.type is not None:
-        query = query.filter(type=customer_filter.type)
+# Columns a search looks in, case-insensitively, for the text anywhere in them.
+SEARCHED = (
+    "display_name",
+    "company_name",
+    "first_name",
+    "last_name",
+    "email",
+    "customer_number",
+    "datev_debtor_number",
+)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True, slots=True)
+class Matching:
+    """The customers a filter selects, as one SQL condition.
+
+    The page, its look beyond the cursor and the total count are fixed statements with
+    this condition; building them costs a few string joins instead of an ORM query tree
+    per request (database.row_reader).
+    """
+
+    organization_id: uuid.UUID
+    customer_filter: CustomerFilter
+
+    def condition(self, place: Placeholders) -> str:
+        parts = [f"organization_id = {place(self.organization_id)}", "staged_import_id IS NULL"]
+        if self.customer_filter.status is not StatusFilter.ALL:
+            parts.append(f"status = {place(CustomerStatus(self.customer_filter.status.value))}")
+        if self.customer_filter.type is not None:
+            parts.append(f"type = {place(self.customer_filter.type)}")
+        search = (self.customer_filter.search or "").strip()
+        if search:
+            pattern = f"%{_escape_like(search)}%"
+            alternatives = " OR ".join(
+                f"UPPER(CAST({column} AS VARCHAR)) LIKE UPPER({place(pattern)}) ESCAPE '\\'"
+                for column in SEARCHED
+            )
+            parts.append(f"({alternatives})")
+        return " AND ".join(parts)
+
+    async def count(self) -> int:
+        place = Placeholders()
+        return await _IDS.count(f"WHERE {self.condition(place)}", place.parameters)
+
+
+_CUSTOMERS = RowReader(Customer, CUSTOMER_VALUES)
+_IDS = RowReader(Customer, ("id",))
+
+
+def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> Matching:
     search = (customer_filter.search or "").strip()
-    if search:
-        if len(search) > MAX_SEARCH_LENGTH:
-            raise PaginationError(f"search is limited to {MAX_SEARCH_LENGTH} characters")
-        if has_control_characters(search):
-            raise PaginationError("search must not contain control characters")
-        query = query.filter(
-            Q(display_name__icontains=search)
-            | Q(company_name__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
-            | Q(email__icontains=search)
-            | Q(customer_number__icontains=search)
-            | Q(datev_debtor_number__icontains=search)
-        )
-    return query
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise PaginationError(f"search is limited to {MAX_SEARCH_LENGTH} characters")
+    if has_control_characters(search):
+        raise PaginationError("search must not contain control characters")
+    return Matching(organization_id, customer_filter)
 
 
 def encode_cursor(customer: CustomerValues, sort: SortField) -> str:
@@ -146,11 +182,12 @@ def _decode_cursor(cursor: str, sort: SortField) -> tuple[Any, uuid.UUID]:
         raise PaginationError("The cursor is not valid for this sort order.") from None
 
 
-def _beyond(cursor: str, sort: SortField, descending: bool) -> Q:
+def _beyond(cursor: str, sort: SortField, descending: bool, place: Placeholders) -> str:
     """Rows that come after the cursor in (sort, id) order."""
     value, key = _decode_cursor(cursor, sort)
-    op = "lt" if descending else "gt"
-    return Q(**{f"{sort.value}__{op}": value}) | Q(**{sort.value: value, f"id__{op}": key})
+    op = "<" if descending else ">"
+    column = sort.value
+    return f"({column} {op} {place(value)} OR ({column} = {place(value)} AND id {op} {place(key)}))"
 
 
 def _check_window(window: Window, max_size: int) -> None:
@@ -162,13 +199,13 @@ def _check_window(window: Window, max_size: int) -> None:
             raise PaginationError(f"{name} must be between 1 and {max_size}.")
 
 
-def _ordered(query: QuerySet[Customer], sort: SortField, descending: bool) -> QuerySet[Customer]:
-    sign = "-" if descending else ""
-    return query.order_by(f"{sign}{sort.value}", f"{sign}id")
+def _order(sort: SortField, descending: bool) -> str:
+    direction = "DESC" if descending else "ASC"
+    return f"ORDER BY {sort.value} {direction}, id {direction}"
 
 
 async def fetch_page(
-    query: QuerySet[Customer],
+    matching: Matching,
     window: Window,
     sort: SortField,
     descending: bool,
@@ -183,20 +220,29 @@ async def fetch_page(
     direction = descending != backwards
     cursor_from = window.before if backwards else window.after
     cursor_to = window.after if backwards else window.before
-    page_query = query
+    place = Placeholders()
+    conditions = [matching.condition(place)]
     if cursor_from is not None:
-        page_query = page_query.filter(_beyond(cursor_from, sort, direction))
+        conditions.append(_beyond(cursor_from, sort, direction, place))
     if cursor_to is not None:
-        page_query = page_query.filter(_beyond(cursor_to, sort, not direction))
+        conditions.append(_beyond(cursor_to, sort, not direction, place))
     rows = cast(
         list[CustomerValues],
-        await _ordered(page_query, sort, direction).limit(size + 1).values(*CUSTOMER_VALUES),
+        await _CUSTOMERS.fetch(
+            f"WHERE {' AND '.join(conditions)} {_order(sort, direction)} LIMIT {place(size + 1)}",
+            place.parameters,
+        ),
     )
     has_more = len(rows) > size
     rows = rows[:size]
     has_before = False
     if cursor_from is not None:
-        has_before = await query.filter(~_beyond(cursor_from, sort, direction)).exists()
+        place = Placeholders()
+        condition = matching.condition(place)  # placeholders in the order of the text
+        before = _beyond(cursor_from, sort, direction, place)
+        has_before = bool(
+            await _IDS.fetch(f"WHERE {condition} AND NOT {before} LIMIT 1", place.parameters)
+        )
     if backwards:
         rows.reverse()
     return Page(

@@ -10,9 +10,19 @@ those rules.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
-from graphql import GraphQLError, KnownFragmentNamesRule, NoFragmentCyclesRule, validate
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    KnownFragmentNamesRule,
+    NoFragmentCyclesRule,
+    validate,
+)
 from strawberry.extensions import ValidationCache
+
+from schema.extensions.document import CACHED_DOCUMENTS
 
 # Both rules walk each fragment once: linear in the document.
 _FRAGMENT_RULES = [KnownFragmentNamesRule, NoFragmentCyclesRule]
@@ -34,19 +44,34 @@ class BoundedValidation(ValidationCache):
         if reading is None:
             yield from super().on_validate()
             return
-        # Measured when the document was read (schema.extensions.document).
-        errors = validate(execution.schema._schema, reading.document, _FRAGMENT_RULES)
-        if not errors and reading.expanded_size > MAX_EXPANDED_FIELDS:
-            errors = _too_complex(
-                f"The document selects more than {MAX_EXPANDED_FIELDS} fields once its "
-                "fragments are spread out."
-            )
-        if not errors and reading.most_repeated_field > MAX_REPEATED_FIELD:
-            errors = _too_complex(
-                f"A field is selected more than {MAX_REPEATED_FIELD} times in one place."
-            )
+        errors = _prechecked(
+            execution.schema._schema,
+            reading.document,
+            reading.expanded_size,
+            reading.most_repeated_field,
+        )
         if errors:
-            execution.pre_execution_errors = errors
+            execution.pre_execution_errors = list(errors)
             yield
             return
         yield from super().on_validate()
+
+
+# Cached like the validation behind it: clients send the same few documents again and
+# again, and even the linear rules cost a walk of the whole document per request.
+@lru_cache(maxsize=CACHED_DOCUMENTS)
+def _prechecked(
+    schema: GraphQLSchema, document: DocumentNode, expanded_size: int, most_repeated: int
+) -> tuple[GraphQLError, ...]:
+    """The linear checks' errors; sizes as measured when the document was read."""
+    errors = validate(schema, document, _FRAGMENT_RULES)
+    if not errors and expanded_size > MAX_EXPANDED_FIELDS:
+        errors = _too_complex(
+            f"The document selects more than {MAX_EXPANDED_FIELDS} fields once its "
+            "fragments are spread out."
+        )
+    if not errors and most_repeated > MAX_REPEATED_FIELD:
+        errors = _too_complex(
+            f"A field is selected more than {MAX_REPEATED_FIELD} times in one place."
+        )
+    return tuple(errors)

@@ -4,11 +4,9 @@ import uuid
 from collections.abc import Mapping
 
 import strawberry
-from tortoise.queryset import QuerySet
 
 from domain.customers.address_roles import AddressValues
-from domain.customers.listing import Page
-from models import Customer as CustomerRow
+from domain.customers.listing import Matching, Page
 from schema.context import Context
 from schema.types.address import CustomerAddresses
 from schema.types.customer import Customer, CustomerEdge, PageInfo
@@ -18,13 +16,13 @@ from schema.types.customer import Customer, CustomerEdge, PageInfo
 class CustomerConnection:
     edges: list[CustomerEdge]
     page_info: PageInfo
-    matching: strawberry.Private[QuerySet[CustomerRow]]
+    matching: strawberry.Private[Matching]
 
     @classmethod
     def from_page(
         cls,
         page: Page,
-        matching: QuerySet[CustomerRow],
+        matching: Matching,
         context: Context,
         addresses: Mapping[uuid.UUID, list[AddressValues]] | None = None,
     ) -> CustomerConnection:
