@@ -9,6 +9,7 @@ their converters when it is made; a query is text with the dialect's placeholder
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
 from enum import Enum
@@ -16,9 +17,10 @@ from functools import cached_property
 from typing import Any
 
 from tortoise import connections
-from tortoise.fields import BooleanField, Field, UUIDField
+from tortoise.fields import BooleanField, DatetimeField, Field, UUIDField
 from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
+from tortoise.timezone import get_default_timezone, get_use_tz
 
 Convert = Callable[[Any], Any]
 
@@ -46,6 +48,28 @@ def _to_enum(enum_type: type[Enum]) -> Convert:
     return convert
 
 
+def _to_datetime(field: DatetimeField[Any]) -> Convert:
+    """Tortoise's conversion for aware values, with the C parser for SQLite's text."""
+    general = field.to_python_value
+    if not get_use_tz():
+        return general
+    zone = get_default_timezone()
+
+    def convert(value: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if type(value) is str:
+            try:
+                value = dt.datetime.fromisoformat(value)
+            except ValueError:
+                return general(value)
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            return general(value)
+        return value.astimezone(zone)
+
+    return convert
+
+
 def _identity(value: Any) -> Any:
     return value
 
@@ -57,7 +81,10 @@ def _converter(field: Field[Any]) -> Convert:
         return _to_bool
     if isinstance(field, CharEnumFieldInstance):
         return _to_enum(field.enum_type)
-    if type(field).to_python_value is Field.to_python_value and field.field_type is str:
+    if isinstance(field, DatetimeField):
+        return _to_datetime(field)
+    # Both drivers answer text and integer columns as str and int already.
+    if type(field).to_python_value is Field.to_python_value and field.field_type in (str, int):
         return _identity
     return field.to_python_value
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypedDict, cast
 
+import orjson
+
 from database.row_reader import Placeholders, RowReader
 from domain.validation import has_control_characters
 from models import Customer
@@ -164,10 +166,10 @@ def filtered(organization_id: uuid.UUID, customer_filter: CustomerFilter) -> Mat
 
 def encode_cursor(customer: CustomerValues, sort: SortField) -> str:
     value = customer[sort.value]
-    raw = json.dumps(
+    raw = orjson.dumps(
         [value.isoformat() if isinstance(value, dt.datetime) else value, str(customer["id"])]
     )
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    return base64.urlsafe_b64encode(raw).decode()
 
 
 def _decode_cursor(cursor: str, sort: SortField) -> tuple[Any, uuid.UUID]:
