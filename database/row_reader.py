@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tortoise import connections
 from tortoise.fields import BooleanField, DatetimeField, Field, UUIDField
@@ -101,6 +101,26 @@ def to_parameter(value: Any) -> Any:
     if isinstance(value, uuid.UUID) and not is_postgres():
         return str(value)
     return value
+
+
+async def fetch_rows(sql: str, parameters: Sequence[Any]) -> Sequence[Sequence[Any]]:
+    """Rows as the driver answers them (index by position), for statements made here."""
+    _, rows = await connections.get("default").execute_query(sql, list(parameters))
+    return cast(Sequence[Sequence[Any]], rows)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def column_list(model: type[Model], alias: str) -> tuple[str, tuple[str, ...]]:
+    """A SELECT list of every column of a model's table under `alias`, and the columns."""
+    columns = tuple(model._meta.fields_db_projection.values())
+    return ", ".join(f'{alias}."{column}"' for column in columns), columns
+
+
+def saved_instance(model: type[M], columns: Sequence[str], values: Sequence[Any]) -> M:
+    """The instance a Tortoise query would make of the row: saved, fields converted."""
+    return model._init_from_db(**dict(zip(columns, values, strict=True)))
 
 
 class Placeholders:
