@@ -94,11 +94,11 @@ def is_postgres() -> bool:
     return dialect == "postgres"
 
 
-def to_parameter(value: Any) -> Any:
+def to_parameter(value: Any, *, postgres: bool) -> Any:
     """A parameter as the dialect stores it: SQLite keeps UUIDs and enums as text."""
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, uuid.UUID) and not is_postgres():
+    if isinstance(value, uuid.UUID) and not postgres:
         return str(value)
     return value
 
@@ -131,7 +131,7 @@ class Placeholders:
         self.parameters: list[Any] = []
 
     def __call__(self, value: Any) -> str:
-        self.parameters.append(to_parameter(value))
+        self.parameters.append(to_parameter(value, postgres=self.postgres))
         return f"${len(self.parameters)}" if self.postgres else "?"
 
     def each(self, values: Sequence[Any]) -> str:
