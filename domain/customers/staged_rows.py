@@ -45,6 +45,10 @@ def staged_rows(
 ) -> StagedRows:
     """The rows stay invisible to every read until the import publishes them."""
     rows = StagedRows()
+    # Addresses are listed oldest first: the invoice address comes after the default
+    # one, as it does when a single create writes them one after the other.
+    default_at = timezone.localtime()
+    invoice_at = default_at + dt.timedelta(microseconds=1)
     for item in prepared:
         customer_id = uuid.uuid4()
         rows.customer_ids.append(customer_id)
@@ -58,11 +62,25 @@ def staged_rows(
         )
         common = {"organization_id": organization.id, "customer_id": customer_id}
         rows.addresses.append(
-            {**item.address, **common, "type": AddressType.DEFAULT, "is_default": True}
+            {
+                **item.address,
+                **common,
+                "type": AddressType.DEFAULT,
+                "is_default": True,
+                "created_at": default_at,
+                "updated_at": default_at,
+            }
         )
         if item.invoice_address is not None:
             rows.addresses.append(
-                {**item.invoice_address, **common, "type": AddressType.INVOICE, "is_default": True}
+                {
+                    **item.invoice_address,
+                    **common,
+                    "type": AddressType.INVOICE,
+                    "is_default": True,
+                    "created_at": invoice_at,
+                    "updated_at": invoice_at,
+                }
             )
         rows.events.append(
             {
