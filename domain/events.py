@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import itertools
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from database.bulk_insert import insert_many
 from database.event_order import finished_below, writing_transaction_id
 from domain.customers.address_roles import address_values_of
 from domain.event_data import JSONObject, address_data, customers_data, removed_customer_data
@@ -73,6 +75,39 @@ async def record_customer_events(
                 for customer_id in chunk
                 if customer_id in data
             ]
+        )
+
+
+def encoded_event_data(data: JSONObject) -> str:
+    """An event's data as the events table stores it (its JSON column's encoder)."""
+    encoded: str = Event._meta.fields_map["data"].encoder(data)  # type: ignore[attr-defined]
+    return encoded
+
+
+async def record_encoded_customer_events(
+    organization_id: uuid.UUID,
+    event_type: EventType,
+    events: Iterable[tuple[uuid.UUID, str]],
+) -> None:
+    """Events of customers whose data was read (and encoded) earlier: an import reads
+    its new customers while staging them, so publishing them only writes. Call inside
+    the write's transaction; the customers must not have changed since."""
+    txid = await writing_transaction_id()
+    pending = iter(events)
+    # In batches: the decoded data of 100,000 events would not fit a worker's memory.
+    while batch := list(itertools.islice(pending, _BATCH)):
+        await insert_many(
+            Event,
+            (
+                {
+                    "organization_id": organization_id,
+                    "txid": txid,
+                    "type": event_type,
+                    "customer_id": customer_id,
+                    "data": data,
+                }
+                for customer_id, data in batch
+            ),
         )
 
 

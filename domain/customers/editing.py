@@ -175,7 +175,7 @@ def _check_create(organization: Organization, draft: CustomerDraft) -> _Checked:
     )
 
 
-def _created_values(
+def created_values(
     values: CustomerAttributes,
     address: AddressAttributes,
     invoice_address: AddressAttributes | None,
@@ -282,7 +282,7 @@ def customer_rows(
                 action=CustomerEventAction.CREATED,
                 actor=actor,
                 changes=changes_between(
-                    {}, _created_values(item.values, item.address, item.invoice_address)
+                    {}, created_values(item.values, item.address, item.invoice_address)
                 ),
             )
         )

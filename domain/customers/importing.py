@@ -15,21 +15,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tortoise import connections
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from database.write_turns import OtherWriters
 from domain.customers.address_roles import default_address
 from domain.customers.addresses import create_address, update_address
 from domain.customers.anonymization import external_id_digest
 from domain.customers.editing import (
     CustomerDraft,
     PreparedCustomer,
-    customer_rows,
     number_customers,
     prepare_customer,
     update_customer,
-    write_customer_rows,
 )
 from domain.customers.registry import (
     ADDRESS_LABELS,
@@ -37,9 +35,15 @@ from domain.customers.registry import (
     IMPORT_IGNORED,
     UNIQUE_COLUMNS,
 )
+from domain.customers.staged_events import StagedEvents
+from domain.customers.staged_rows import staged_rows, write_staged_rows
 from domain.customers.status import archive_customer, restore_customer
 from domain.errors import DomainError, ErrorCode, FieldError
-from domain.events import one_event_per_customer, record_customer_events
+from domain.events import (
+    one_event_per_customer,
+    record_customer_events,
+    record_encoded_customer_events,
+)
 from domain.numbers import claim_numbers
 from domain.principal import Actor
 from models import Address, Customer, CustomerEvent, Organization
@@ -502,6 +506,9 @@ class _Stage:
         self.updates: list[tuple[_Row, Customer]] = []
         self.archive: list[uuid.UUID] = []
         self.staged = 0
+        self.other_writers = OtherWriters()
+        self.created_ids: set[uuid.UUID] = set()
+        self.created_events = StagedEvents()
 
     async def run(
         self, rows: list[_Row], mode: ImportMode, outcome: ImportOutcome, report: Progress
@@ -595,23 +602,25 @@ class _Stage:
         except DomainError as error:  # e.g. a number range that runs out
             outcome.errors += _row_errors(creates[0][0].number, error)
             return
-        rows = customer_rows(
+        rows = staged_rows(
             organization=self.organization,
             prepared=prepared,
             actor=self.actor,
             staged_import_id=self.import_id,
         )
         async with in_transaction():
-            await write_customer_rows(rows)
+            await write_staged_rows(rows)
         self.staged += len(rows.customers)
         outcome.created += len(rows.customers)
-        for (row, _), customer in zip(creates, rows.customers, strict=True):
+        self.created_ids.update(rows.customer_ids)
+        await self.created_events.read(self.organization.id, rows.customer_ids)
+        for (row, _), customer_id in zip(creates, rows.customer_ids, strict=True):
             if row.customer.get("status") is CustomerStatus.ARCHIVED:
-                self.archive.append(customer.id)
-        if connections.get("default").capabilities.dialect == "sqlite":
+                self.archive.append(customer_id)
+        if await self.other_writers.wrote_since_last_asked():
             # Writers of other processes wait in SQLite's busy handler, sleeping up to
-            # 100 ms between tries: a pause gives them their turn. (PostgreSQL locks rows;
-            # other organizations never wait for an import there.)
+            # 100 ms between tries: a pause gives them their turn. Only while they write:
+            # alone, the import runs at full speed.
             await asyncio.sleep(WRITE_PAUSE_SECONDS)
 
     async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
@@ -631,27 +640,31 @@ class _Stage:
                             outcome.errors += _row_errors(row.number, error)
                     if outcome.errors or not self.writes:
                         raise _RollBack
-                    staged = Customer.filter(
+                    # One UPDATE by the staging mark: the rows and their events were
+                    # written and read while staging, so the write lock is held briefly.
+                    await Customer.filter(
                         organization_id=self.organization.id, staged_import_id=self.import_id
-                    )
-                    created = [
-                        uuid.UUID(str(pk)) for pk in await staged.values_list("id", flat=True)
-                    ]
-                    await staged.update(staged_import_id=None)
+                    ).update(staged_import_id=None)
                     for customer_id in self.archive:
                         await archive_customer(
                             organization_id=self.organization.id,
                             customer_id=customer_id,
                             actor=self.actor,
                         )
-                await record_customer_events(
-                    self.organization.id, EventType.CUSTOMER_CREATED, created
+                archived = set(self.archive)
+                await record_encoded_customer_events(
+                    self.organization.id,
+                    EventType.CUSTOMER_CREATED,
+                    self.created_events.events(leaving_out=archived),
                 )
-                fresh = set(created)
+                # Archived while publishing: their events show them archived.
+                await record_customer_events(
+                    self.organization.id, EventType.CUSTOMER_CREATED, self.archive
+                )
                 await record_customer_events(
                     self.organization.id,
                     EventType.CUSTOMER_UPDATED,
-                    sorted(changed - fresh),
+                    sorted(changed - self.created_ids),
                 )
                 await report.publish(outcome)
         except _RollBack:
