@@ -58,6 +58,16 @@ query Customer($id: ID!) {
 }
 """
 
+# Several lookups in one document: their ids are loaded in one batch.
+BATCH = """
+query Batch($a: ID!, $b: ID!, $c: ID!, $d: ID!) {
+  a: customer(id: $a) { id displayName }
+  b: customer(id: $b) { id displayName }
+  c: node(id: $c) { id ... on Customer { displayName } }
+  d: node(id: $d) { id ... on Address { city } }
+}
+"""
+
 ORGANIZATION = """
 query Organization {
   organization { id name datevEnabled customersReadOnly }
@@ -352,3 +362,30 @@ async def test_another_organizations_records_are_null_like_nonexistent_ids(
     assert stored.organization_id == other_tenant.organization_id
     addresses = await Address.filter(customer_id=stored.id)
     assert {row.organization_id for row in addresses} == {other_tenant.organization_id}
+
+
+async def test_a_batch_of_own_and_foreign_ids_loads_only_the_own_records(
+    tenant: Tenant, other_tenant: Tenant
+) -> None:
+    # given
+    own = await create_company(tenant, "Eigene AG")
+    foreign = await create_company(other_tenant, "Fremde AG")
+    # when
+    data = await tenant.execute(
+        BATCH,
+        {
+            "a": own["id"],
+            "b": foreign["id"],
+            "c": foreign["id"],
+            "d": foreign["defaultAddress"]["id"],
+        },
+    )
+    # then
+    assert data == {
+        "a": {"id": own["id"], "displayName": "Eigene AG"},
+        "b": None,
+        "c": None,
+        "d": None,
+    }
+    stored = await Customer.get(id=decode_id(foreign["id"], "Customer"))
+    assert stored.organization_id == other_tenant.organization_id
