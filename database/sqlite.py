@@ -5,6 +5,11 @@
 - Write transactions start with BEGIN IMMEDIATE: the write lock is taken up front, so a
   second process waits in the busy timeout instead of failing with "database is locked"
   when it upgrades a read to a write halfway through.
+- Reads outside a transaction go to a second, read-only connection. Tortoise serialises
+  every statement of a process on one connection: a write waiting for another process's
+  write lock (an import publishing, say) held up every read of the process behind it,
+  though WAL lets readers go on. Reads still see every committed write: each statement
+  of the reader starts a fresh read of the database.
 - secure_delete: what a write replaces or deletes is overwritten with zeros, not left in
   the file's free space, so erased personal data (DSGVO) cannot be read from the file.
   Debian's SQLite is built with it on; other builds are not, so it is set explicitly.
@@ -15,12 +20,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
+from collections.abc import Sequence
+from typing import Any, cast
 
+import aiosqlite
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
     SqliteTransactionWrapper,
+    translate_exceptions,
 )
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
@@ -77,16 +86,76 @@ class SafeTransactionContext(SqliteTransactionContext):
             await asyncio.shield(self.connection._connection.rollback())
 
 
+async def _add_functions(connection: aiosqlite.Connection) -> None:
+    await connection.create_function("upper", 1, _upper, deterministic=True)
+    await connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _reads_only(query: str) -> bool:
+    return query.lstrip()[:6].upper() == "SELECT"
+
+
 class KundenstammSqliteClient(SqliteClient):
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        super().__init__(file_path, **kwargs)
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_lock = asyncio.Lock()
+
     async def _post_connect(self) -> None:
         await super()._post_connect()
         assert self._connection is not None
-        await self._connection.create_function("upper", 1, _upper, deterministic=True)
-        await self._connection.create_function("lower", 1, _lower, deterministic=True)
+        await _add_functions(self._connection)
         await self._connection.execute("PRAGMA secure_delete = ON")
+
+    async def create_connection(self, with_db: bool) -> None:
+        await super().create_connection(with_db)
+        # An in-memory database is private to its connection: no reader can share it.
+        if self._reader is None and self.filename != ":memory:":
+            reader = await aiosqlite.connect(self.filename, isolation_level=None)
+            reader._conn.row_factory = sqlite3.Row
+            busy_timeout = self.pragmas.get("busy_timeout")
+            if busy_timeout is not None:
+                await reader.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+            await reader.execute("PRAGMA query_only = ON")
+            await _add_functions(reader)
+            self._reader = reader
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
+        await super().close()
 
     def _in_transaction(self) -> TransactionContext:
         return SafeTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+
+    async def _read(self, query: str, values: list[Any] | None) -> list[sqlite3.Row]:
+        assert self._reader is not None
+        async with self._reader_lock:
+            rows = await self._reader.execute_fetchall(query, values)
+        return list(rows)
+
+    @translate_exceptions
+    async def execute_query(
+        self, query: str, values: list[Any] | None = None
+    ) -> tuple[int, Sequence[dict[str, Any]]]:
+        if self._reader is None or not _reads_only(query):
+            written: tuple[int, Sequence[dict[str, Any]]] = await super().execute_query(
+                query, values
+            )
+            return written
+        rows = await self._read(query.replace("\x00", "'||CHAR(0)||'"), values)
+        return len(rows), cast(Sequence[dict[str, Any]], rows)
+
+    @translate_exceptions
+    async def execute_query_dict(
+        self, query: str, values: list[Any] | None = None
+    ) -> list[dict[str, Any]]:
+        if self._reader is None or not _reads_only(query):
+            found: list[dict[str, Any]] = await super().execute_query_dict(query, values)
+            return found
+        rows = await self._read(query.replace("\x00", "'||CHAR(0)||'"), values)
+        return [dict(row) for row in rows]
 
 
 async def checkpoint(client: BaseDBAsyncClient) -> bool:
