@@ -131,6 +131,7 @@ class KundenstammSqliteClient(SqliteClient):
 
     async def _read(self, query: str, values: list[Any] | None) -> list[sqlite3.Row]:
         assert self._reader is not None
+        self.log.debug("%s: %s", query, values)
         async with self._reader_lock:
             rows = await self._reader.execute_fetchall(query, values)
         return list(rows)
