@@ -17,15 +17,12 @@ from __future__ import annotations
 
 from tortoise import connections
 
-
-def _is_postgres() -> bool:
-    dialect: str = connections.get("default").capabilities.dialect
-    return dialect == "postgres"
+from database.dialect import is_postgres
 
 
 async def writing_transaction_id() -> int:
     """The current transaction's id; call inside the transaction that writes the events."""
-    if not _is_postgres():
+    if not is_postgres():
         return 0
     rows = await connections.get("default").execute_query_dict(
         "SELECT pg_current_xact_id()::text::bigint AS txid"
@@ -35,7 +32,7 @@ async def writing_transaction_id() -> int:
 
 async def finished_below() -> int | None:
     """Events of transactions below this id are final (committed or gone); None: all are."""
-    if not _is_postgres():
+    if not is_postgres():
         return None
     rows = await connections.get("default").execute_query_dict(
         "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin"

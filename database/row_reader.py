@@ -22,6 +22,8 @@ from tortoise.fields.data import CharEnumFieldInstance
 from tortoise.models import Model
 from tortoise.timezone import get_default_timezone, get_use_tz
 
+from database.dialect import is_postgres
+
 Convert = Callable[[Any], Any]
 
 
@@ -87,11 +89,6 @@ def _converter(field: Field[Any]) -> Convert:
     if type(field).to_python_value is Field.to_python_value and field.field_type in (str, int):
         return _identity
     return field.to_python_value
-
-
-def is_postgres() -> bool:
-    dialect: str = connections.get("default").capabilities.dialect
-    return dialect == "postgres"
 
 
 def to_parameter(value: Any, *, postgres: bool) -> Any:
@@ -171,7 +168,7 @@ class RowReader:
         """`SELECT COUNT(*) FROM table` + `rest` (WHERE)."""
         table = self.model._meta.db_table
         sql = f'SELECT COUNT(*) FROM "{table}" {rest}'  # noqa: S608 (names from the model)
-        _, rows = await connections.get("default").execute_query(sql, list(parameters))
+        rows = await fetch_rows(sql, parameters)
         return int(rows[0][0])
 
     async def fetch(self, rest: str, parameters: Sequence[Any]) -> list[dict[str, Any]]:

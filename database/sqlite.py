@@ -131,6 +131,7 @@ class KundenstammSqliteClient(SqliteClient):
 
     async def _read(self, query: str, values: list[Any] | None) -> list[sqlite3.Row]:
         assert self._reader is not None
+        query = query.replace("\x00", "'||CHAR(0)||'")  # as Tortoise's own statements
         self.log.debug("%s: %s", query, values)
         async with self._reader_lock:
             rows = await self._reader.execute_fetchall(query, values)
@@ -145,7 +146,7 @@ class KundenstammSqliteClient(SqliteClient):
                 query, values
             )
             return written
-        rows = await self._read(query.replace("\x00", "'||CHAR(0)||'"), values)
+        rows = await self._read(query, values)
         return len(rows), cast(Sequence[dict[str, Any]], rows)
 
     @translate_exceptions
@@ -155,7 +156,7 @@ class KundenstammSqliteClient(SqliteClient):
         if self._reader is None or not _reads_only(query):
             found: list[dict[str, Any]] = await super().execute_query_dict(query, values)
             return found
-        rows = await self._read(query.replace("\x00", "'||CHAR(0)||'"), values)
+        rows = await self._read(query, values)
         return [dict(row) for row in rows]
 
 

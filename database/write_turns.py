@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from tortoise import connections
 
+from database.dialect import is_postgres
+
 
 class OtherWriters:
     def __init__(self) -> None:
@@ -21,10 +23,9 @@ class OtherWriters:
 
     async def wrote_since_last_asked(self) -> bool:
         """Call outside any transaction (inside one, the answer is about its start)."""
-        client = connections.get("default")
-        if client.capabilities.dialect != "sqlite":
+        if is_postgres():
             return False
-        rows = await client.execute_query_dict("PRAGMA data_version")
+        rows = await connections.get("default").execute_query_dict("PRAGMA data_version")
         version = int(rows[0]["data_version"])
         changed = self._version is not None and version != self._version
         self._version = version

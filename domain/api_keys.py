@@ -7,6 +7,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from functools import cache
 
 from database.row_reader import Placeholders, column_list, fetch_rows, saved_instance
 from models import ApiKey, Organization
@@ -46,17 +47,29 @@ async def revoke_key(key_id: uuid.UUID) -> bool:
     return updated == 1
 
 
+@cache
+def _key_lookup() -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The lookup's statement up to its condition, and the columns of each model in it.
+
+    Made once, on first use (a model's key columns exist once Tortoise is initialised).
+    """
+    key_list, key_columns = column_list(ApiKey, "k")
+    organization_list, organization_columns = column_list(Organization, "o")
+    select = (
+        f"SELECT {key_list}, {organization_list} FROM api_keys k "  # noqa: S608 (names only)
+        "JOIN organizations o ON o.id = k.organization_id"
+    )
+    return select, key_columns, organization_columns
+
+
 async def find_active_key(secret: str) -> ApiKey | None:
     """The key with its organization: one fixed statement, run by every request with a key."""
     if not secret.startswith(KEY_PREFIX) or len(secret) > 128:
         return None
-    key_list, key_columns = column_list(ApiKey, "k")
-    organization_list, organization_columns = column_list(Organization, "o")
+    select, key_columns, organization_columns = _key_lookup()
     place = Placeholders()
     rows = await fetch_rows(
-        f"SELECT {key_list}, {organization_list} FROM api_keys k "  # noqa: S608 (names only)
-        "JOIN organizations o ON o.id = k.organization_id "
-        f"WHERE k.key_hash = {place(digest(secret))} AND k.revoked_at IS NULL",
+        f"{select} WHERE k.key_hash = {place(digest(secret))} AND k.revoked_at IS NULL",
         place.parameters,
     )
     if not rows:

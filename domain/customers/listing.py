@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any, TypedDict, cast
 
 import orjson
+from tortoise.filters import escape_like
 
 from database.row_reader import Placeholders, RowReader
 from domain.validation import has_control_characters
@@ -114,10 +115,6 @@ SEARCHED = (
 )
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 @dataclass(frozen=True, slots=True)
 class Matching:
     """The customers a filter selects, as one SQL condition.
@@ -138,7 +135,7 @@ class Matching:
             parts.append(f"type = {place(self.customer_filter.type)}")
         search = (self.customer_filter.search or "").strip()
         if search:
-            pattern = f"%{_escape_like(search)}%"
+            pattern = f"%{escape_like(search)}%"
             alternatives = " OR ".join(
                 f"UPPER(CAST({column} AS VARCHAR)) LIKE UPPER({place(pattern)}) ESCAPE '\\'"
                 for column in SEARCHED
