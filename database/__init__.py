@@ -21,9 +21,15 @@ class MigrationError(RuntimeError):
     pass
 
 
-def tortoise_config(database_url: str, *, migrating: bool = False) -> dict[str, Any]:
+def tortoise_config(
+    database_url: str, *, migrating: bool = False, batch_writer: bool = False
+) -> dict[str, Any]:
+    """`batch_writer`: for a process that runs batch jobs (imports); on SQLite its writes
+    give way to the server processes' (database/write_turns.py)."""
     return {
-        "connections": {"default": _connection(database_url, migrating=migrating)},
+        "connections": {
+            "default": _connection(database_url, migrating=migrating, batch_writer=batch_writer)
+        },
         "apps": {
             "models": {
                 "models": MODEL_MODULES,
@@ -36,7 +42,7 @@ def tortoise_config(database_url: str, *, migrating: bool = False) -> dict[str, 
     }
 
 
-def _connection(database_url: str, *, migrating: bool) -> str | dict[str, Any]:
+def _connection(database_url: str, *, migrating: bool, batch_writer: bool) -> str | dict[str, Any]:
     config = expand_db_url(database_url)
     if not database_url.startswith("sqlite://"):
         # asyncpg prepares every statement; PostgreSQL may then reuse one generic plan,
@@ -58,6 +64,7 @@ def _connection(database_url: str, *, migrating: bool) -> str | dict[str, Any]:
     # keys on, that drop would cascade into (and empty) the referencing tables, so
     # migrations run with them off and are checked afterwards, as SQLite documents.
     credentials["foreign_keys"] = "OFF" if migrating else "ON"
+    credentials["batch_writer"] = batch_writer
     return config
 
 

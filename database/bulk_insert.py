@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import connections, fields, timezone
@@ -86,6 +87,41 @@ class _Table:
         return tuple(out)
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedInsert:
+    """Rows converted to column values: the conversion runs outside the transaction, so
+    that the write lock is held for the INSERT alone."""
+
+    model: type[Model]
+    columns: list[str]
+    values: list[tuple[Any, ...]]
+
+
+def prepare_insert(
+    model: type[Model], rows: Iterable[Mapping[str, Any]], *, now: dt.datetime | None = None
+) -> PreparedInsert:
+    """`rows`: field name -> value; absent fields get the model's default."""
+    table = _Table(model, now or timezone.localtime())
+    return PreparedInsert(model, table.columns, [table.row(row) for row in rows])
+
+
+async def insert_prepared(prepared: PreparedInsert) -> int:
+    """Call inside a transaction: the rows are written together or not at all."""
+    if not prepared.values:
+        return 0
+    model = prepared.model
+    connection = connections.get(model._meta.default_connection or "default")
+    executor = connection.executor_class(model=model, db=connection)
+    columns = prepared.columns
+    query = (
+        connection.query_class.into(model._meta.basetable)
+        .columns(*columns)
+        .insert(*[executor.parameter(i) for i in range(len(columns))])
+    )
+    await connection.execute_many(str(query), prepared.values)
+    return len(prepared.values)
+
+
 async def insert_many(
     model: type[Model], rows: Iterable[Mapping[str, Any]], *, now: dt.datetime | None = None
 ) -> int:
@@ -93,16 +129,4 @@ async def insert_many(
 
     Call inside a transaction: the rows are written together or not at all.
     """
-    table = _Table(model, now or timezone.localtime())
-    values = [table.row(row) for row in rows]
-    if not values:
-        return 0
-    connection = connections.get(model._meta.default_connection or "default")
-    executor = connection.executor_class(model=model, db=connection)
-    query = (
-        connection.query_class.into(model._meta.basetable)
-        .columns(*table.columns)
-        .insert(*[executor.parameter(i) for i in range(len(table.columns))])
-    )
-    await connection.execute_many(str(query), values)
-    return len(values)
+    return await insert_prepared(prepare_insert(model, rows, now=now))

@@ -10,6 +10,8 @@
   write lock (an import publishing, say) held up every read of the process behind it,
   though WAL lets readers go on. Reads still see every committed write: each statement
   of the reader starts a fresh read of the database.
+- Writes take turns with other processes' (database/write_turns.py): a batch job's
+  transactions give way to the server's writes instead of racing them for the lock.
 - secure_delete: what a write replaces or deletes is overwritten with zeros, not left in
   the file's free space, so erased personal data (DSGVO) cannot be read from the file.
   Debian's SQLite is built with it on; other builds are not, so it is set explicitly.
@@ -24,7 +26,11 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import aiosqlite
-from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
+from tortoise.backends.base.client import (
+    BaseDBAsyncClient,
+    ConnectionWrapper,
+    TransactionContext,
+)
 from tortoise.backends.sqlite.client import (
     SqliteClient,
     SqliteTransactionContext,
@@ -33,6 +39,13 @@ from tortoise.backends.sqlite.client import (
 )
 from tortoise.connection import get_connections
 from tortoise.exceptions import TransactionManagementError
+
+from database.write_turns import WriteTurns
+
+SERVER_PATIENCE_SECONDS = 2.0
+"""A server write waits this long at most for a batch transaction to end."""
+BATCH_PATIENCE_SECONDS = 1.0
+"""A batch transaction waits this long at most for server writes, then goes in anyway."""
 
 
 def _upper(value: object) -> object:
@@ -60,10 +73,16 @@ class SafeTransactionContext(SqliteTransactionContext):
     releases the lock and every later query of the process waits forever.
     """
 
+    def __init__(self, connection: Any, trxlock: asyncio.Lock, turns: WriteTurns | None) -> None:
+        super().__init__(connection, trxlock)
+        self._turns = turns
+
     async def __aenter__(self) -> SqliteTransactionWrapper:
         await self._trxlock.acquire()
         try:
             await self.ensure_connection()
+            if self._turns is not None:
+                await self._turns.take()
             self.token = get_connections().set(self.connection_name, self.connection)
             try:
                 await self.connection.begin()
@@ -72,10 +91,31 @@ class SafeTransactionContext(SqliteTransactionContext):
                 get_connections().reset(self.token)
                 raise
         except BaseException:
+            self._give_back_turn()
             self._trxlock.release()
             raise
         wrapper: SqliteTransactionWrapper = self.connection
         return wrapper
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        # The turn is given back before the connection lock: the base class releases that.
+        try:
+            if not self.connection._finalized:
+                if exc_type:
+                    if exc_type is not TransactionManagementError:
+                        await self.connection.rollback()
+                else:
+                    await self.connection.commit()
+        finally:
+            try:
+                await _end_turn(self._turns, self.connection._connection)
+            finally:
+                get_connections().reset(self.token)
+                self._trxlock.release()
+
+    def _give_back_turn(self) -> None:
+        if self._turns is not None:
+            self._turns.give_back()
 
     async def _end_orphaned_begin(self) -> None:
         """A cancelled BEGIN IMMEDIATE still runs on aiosqlite's thread once the other
@@ -84,6 +124,51 @@ class SafeTransactionContext(SqliteTransactionContext):
         # Nothing began (the common case), or cancelled once more: either way go on.
         with contextlib.suppress(BaseException):
             await asyncio.shield(self.connection._connection.rollback())
+
+
+class _TurnTakingConnection(ConnectionWrapper[aiosqlite.Connection]):
+    """The process's connection for one statement, with the process's turn to write."""
+
+    __slots__ = ("_turns",)
+
+    def __init__(
+        self, lock: asyncio.Lock, client: BaseDBAsyncClient, turns: WriteTurns | None
+    ) -> None:
+        super().__init__(lock, client)
+        self._turns = turns
+
+    async def __aenter__(self) -> aiosqlite.Connection:
+        connection = await super().__aenter__()
+        if self._turns is not None:
+            try:
+                await self._turns.take()
+            except BaseException:
+                self._lock.release()
+                raise
+        return connection
+
+    async def __aexit__(self, exc_type: Any, exc_val: Any, exc_tb: Any) -> None:
+        try:
+            await _end_turn(self._turns, self.connection)
+        finally:
+            await super().__aexit__(exc_type, exc_val, exc_tb)
+
+
+async def _end_turn(turns: WriteTurns | None, connection: aiosqlite.Connection | None) -> None:
+    """Give the turn back; a batch process then copies its writes into the database file.
+
+    SQLite copies the write-ahead log into the file (a checkpoint) in the commit that
+    makes the log pass 1,000 pages, and an import fills it fast: the server's writes
+    found themselves doing the import's checkpoints, or waiting for them. So a batch
+    process turns that off for itself and checkpoints after each write, after its turn.
+    """
+    if turns is None:
+        return
+    turns.give_back()
+    if turns.batch and connection is not None:
+        # Best effort: a checkpoint that finds the log busy copies what it can.
+        with contextlib.suppress(sqlite3.Error):
+            await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 async def _add_functions(connection: aiosqlite.Connection) -> None:
@@ -96,10 +181,13 @@ def _reads_only(query: str) -> bool:
 
 
 class KundenstammSqliteClient(SqliteClient):
-    def __init__(self, file_path: str, **kwargs: Any) -> None:
+    def __init__(self, file_path: str, *, batch_writer: bool = False, **kwargs: Any) -> None:
+        """`batch_writer`: this process runs batch jobs; its writes give way to the server's."""
         super().__init__(file_path, **kwargs)
         self._reader: aiosqlite.Connection | None = None
         self._reader_lock = asyncio.Lock()
+        self._batch_writer = batch_writer
+        self._turns: WriteTurns | None = None
 
     async def _post_connect(self) -> None:
         await super()._post_connect()
@@ -119,15 +207,30 @@ class KundenstammSqliteClient(SqliteClient):
             await reader.execute("PRAGMA query_only = ON")
             await _add_functions(reader)
             self._reader = reader
+            if self._batch_writer:
+                assert self._connection is not None
+                await self._connection.execute("PRAGMA wal_autocheckpoint = 0")
+            self._turns = WriteTurns(
+                f"{self.filename}-writers",
+                batch=self._batch_writer,
+                patience=BATCH_PATIENCE_SECONDS if self._batch_writer else SERVER_PATIENCE_SECONDS,
+            )
 
     async def close(self) -> None:
         if self._reader is not None:
             await self._reader.close()
             self._reader = None
+        if self._turns is not None:
+            self._turns.close()
+            self._turns = None
         await super().close()
 
     def _in_transaction(self) -> TransactionContext:
-        return SafeTransactionContext(ImmediateTransactionWrapper(self), self._lock)
+        return SafeTransactionContext(ImmediateTransactionWrapper(self), self._lock, self._turns)
+
+    def acquire_connection(self) -> ConnectionWrapper[aiosqlite.Connection]:
+        """Statements outside a transaction; those that reach this connection write."""
+        return _TurnTakingConnection(self._lock, self, self._turns)
 
     async def _read(self, query: str, values: list[Any] | None) -> list[sqlite3.Row]:
         assert self._reader is not None

@@ -1,32 +1,104 @@
-"""Whether other processes are writing, so a long batch job can give them their turn.
+"""Turns at SQLite's write lock: a batch job's transactions give way to the server's writes.
 
-SQLite has one write lock for the whole file. A process waiting for it sleeps in its
-busy handler (up to 100 ms between tries) and may miss the short gaps between an
-import's write transactions. So an import pauses between its transactions, but only
-while somebody else is writing: `PRAGMA data_version` changes when another connection
-committed since the last call. An import on a quiet server runs at full speed.
+SQLite has one write lock for the whole file. A process that finds it taken sleeps in
+its busy handler, up to 100 ms between tries, and misses the short gaps between the
+transactions of an import: a request's write waited for several of them in a row.
 
-PostgreSQL locks rows, not the database: other organizations' writes never wait for an
-import there, so no pause is needed.
+So every write also takes a turn, a POSIX lock on a file next to the database:
+- a server process takes the turn shared, for one transaction (or one statement);
+- a batch process (an import worker) takes it exclusive, and only when no server write
+  is waiting: a server write that finds the turn taken marks itself waiting (a second
+  byte, shared) and polls every millisecond, so it gets in as soon as the batch
+  transaction in progress ends, however short the batch job's pause is.
+Neither waits forever: after `patience` the write goes on without its turn, and SQLite's
+own lock (with its busy timeout) still keeps the writes apart. The turn only orders them.
+
+POSIX locks belong to the process, not to a file descriptor: a process never waits for
+itself, and its locks go when it exits, however it ends.
+
+PostgreSQL locks rows, not the database: it needs none of this.
 """
 
 from __future__ import annotations
 
-from tortoise import connections
+import asyncio
+import errno
+import fcntl
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
-from database.dialect import is_postgres
+_TURN = 0
+_WAITING = 1
+_SERVER_POLL_SECONDS = 0.001
+_BATCH_POLL_SECONDS = 0.002
 
 
-class OtherWriters:
-    def __init__(self) -> None:
-        self._version: int | None = None
+class WriteTurns:
+    def __init__(self, path: str, *, batch: bool, patience: float) -> None:
+        self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self.batch = batch
+        self._patience = patience
 
-    async def wrote_since_last_asked(self) -> bool:
-        """Call outside any transaction (inside one, the answer is about its start)."""
-        if is_postgres():
+    def close(self) -> None:
+        os.close(self._fd)
+
+    async def take(self) -> None:
+        """Wait for this process's turn (or for `patience`); `give_back` when written."""
+        await (self._batch_turn() if self.batch else self._server_turn())
+
+    def give_back(self) -> None:
+        self._unlock(_TURN)  # a no-op when the turn was not taken
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        await self.take()
+        try:
+            yield
+        finally:
+            self.give_back()
+
+    async def _server_turn(self) -> bool:
+        if self._try(fcntl.LOCK_SH, _TURN):
+            return True
+        deadline = time.monotonic() + self._patience
+        waiting = False
+        try:
+            while time.monotonic() < deadline:
+                # The batch process checks the mark only for an instant: retried until set.
+                waiting = waiting or self._try(fcntl.LOCK_SH, _WAITING)
+                await asyncio.sleep(_SERVER_POLL_SECONDS)
+                if self._try(fcntl.LOCK_SH, _TURN):
+                    return True
             return False
-        rows = await connections.get("default").execute_query_dict("PRAGMA data_version")
-        version = int(rows[0]["data_version"])
-        changed = self._version is not None and version != self._version
-        self._version = version
-        return changed
+        finally:
+            if waiting:
+                self._unlock(_WAITING)
+
+    async def _batch_turn(self) -> bool:
+        deadline = time.monotonic() + self._patience
+        while True:
+            if self._nobody_waiting() and self._try(fcntl.LOCK_EX, _TURN):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(_BATCH_POLL_SECONDS)
+
+    def _nobody_waiting(self) -> bool:
+        if not self._try(fcntl.LOCK_EX, _WAITING):
+            return False
+        self._unlock(_WAITING)
+        return True
+
+    def _try(self, mode: int, byte: int) -> bool:
+        try:
+            fcntl.lockf(self._fd, mode | fcntl.LOCK_NB, 1, byte)
+        except OSError as error:
+            if error.errno in (errno.EACCES, errno.EAGAIN):
+                return False
+            raise
+        return True
+
+    def _unlock(self, byte: int) -> None:
+        fcntl.lockf(self._fd, fcntl.LOCK_UN, 1, byte)

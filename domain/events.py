@@ -10,22 +10,25 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import itertools
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise import timezone
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
-from database.bulk_insert import insert_many
+from database.bulk_insert import insert_prepared, prepare_insert
+from database.dialect import is_postgres
 from database.event_order import finished_below, writing_transaction_id
+from database.row_reader import Placeholders, fetch_rows
 from domain.customers.address_roles import address_values_of
 from domain.event_data import JSONObject, address_data, customers_data, removed_customer_data
-from models import Address, Event
+from models import Address, Event, StagedEvent
 from models.enums import EventType
 
 _collecting: ContextVar[set[uuid.UUID] | None] = ContextVar("event_customers", default=None)
@@ -59,6 +62,7 @@ async def record_customer_events(
     transaction, after its writes."""
     if not customer_ids or _collected(customer_ids):
         return
+    await _release_for(organization_id, customer_ids)
     txid = await writing_transaction_id()
     for start in range(0, len(customer_ids), _BATCH):
         chunk = customer_ids[start : start + _BATCH]
@@ -84,31 +88,108 @@ def encoded_event_data(data: JSONObject) -> str:
     return encoded
 
 
-async def record_encoded_customer_events(
-    organization_id: uuid.UUID,
-    event_type: EventType,
-    events: Iterable[tuple[uuid.UUID, str]],
+# --- the events of an import's new customers (models/staged_event.py) ----------------------
+
+_MOVE_CHUNK = 500
+"""Staged events moved per transaction on SQLite: about 10 ms of its write lock."""
+
+
+async def stage_created_events(
+    organization_id: uuid.UUID, import_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
 ) -> None:
-    """Events of customers whose data was read (and encoded) earlier: an import reads
-    its new customers while staging them, so publishing them only writes. Call inside
-    the write's transaction; the customers must not have changed since."""
+    """The `customer.created` events of customers an import staged (and not archives).
+
+    Read and encoded here, outside the publishing transaction; written in a short
+    transaction of their own. They join the event log when the import publishes.
+    """
+    data = await customers_data(organization_id, customer_ids)
+    rows = prepare_insert(
+        StagedEvent,
+        (
+            {
+                "organization_id": organization_id,
+                "import_id": import_id,
+                "type": EventType.CUSTOMER_CREATED,
+                "customer_id": customer_id,
+                "data": encoded_event_data(data[customer_id]),
+            }
+            for customer_id in customer_ids
+        ),
+    )
+    async with in_transaction():
+        await insert_prepared(rows)
+
+
+async def publish_staged_events(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    """Call inside the transaction that publishes the import.
+
+    PostgreSQL: the events join the log in that transaction, with the customers.
+    SQLite: writing 100,000 of them (about 100 MB) held the one write lock for seconds,
+    and every write of every organization waited. They follow right after the publishing
+    transaction, in short ones (`release_staged_events`); until then any write that
+    records an event of such a customer moves its staged event first, so each
+    customer's events stay in order, and a failed run leaves them to the next attempt.
+    """
+    if is_postgres():
+        await _move_staged(organization_id, import_id=import_id)
+
+
+async def release_staged_events(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:
+    """After the publishing transaction: its staged events still waiting join the log."""
+    while True:
+        async with in_transaction():
+            if not await _move_staged(organization_id, import_id=import_id, limit=_MOVE_CHUNK):
+                return
+
+
+async def _release_for(organization_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]) -> None:
+    """Staged events of these customers join the log before the event being recorded
+    (SQLite only: on PostgreSQL none outlives its import's publishing transaction)."""
+    if not is_postgres() and customer_ids:
+        await _move_staged(organization_id, customer_ids=customer_ids)
+
+
+async def _move_staged(
+    organization_id: uuid.UUID,
+    *,
+    import_id: uuid.UUID | None = None,
+    customer_ids: Sequence[uuid.UUID] = (),
+    limit: int | None = None,
+) -> int:
+    """Staged events (of an import, or of customers) into the log, in staging order,
+    inside the caller's transaction. Answers how many were moved."""
+
+    def where(p: Placeholders, upto: int | None = None) -> str:
+        condition = f"organization_id = {p(organization_id)}"
+        if import_id is not None:
+            condition += f" AND import_id = {p(import_id)}"
+        if customer_ids:
+            condition += f" AND customer_id IN ({p.each(customer_ids)})"
+        if upto is not None:
+            condition += f" AND id <= {p(upto)}"
+        return condition
+
+    p = Placeholders()
+    # Values only through placeholders: the text is made of names (noqa below likewise).
+    bounds = f"SELECT id FROM staged_events WHERE {where(p)} ORDER BY id"  # noqa: S608
+    if limit is not None:
+        bounds += f" LIMIT {int(limit)}"
+    ids = [row[0] for row in await fetch_rows(bounds, p.parameters)]
+    if not ids:
+        return 0
+    occurred_at = Event._meta.fields_map["occurred_at"].to_db_value(timezone.now(), Event)
     txid = await writing_transaction_id()
-    pending = iter(events)
-    # In batches: the decoded data of 100,000 events would not fit a worker's memory.
-    while batch := list(itertools.islice(pending, _BATCH)):
-        await insert_many(
-            Event,
-            (
-                {
-                    "organization_id": organization_id,
-                    "txid": txid,
-                    "type": event_type,
-                    "customer_id": customer_id,
-                    "data": data,
-                }
-                for customer_id, data in batch
-            ),
-        )
+    p = Placeholders()
+    insert = (
+        "INSERT INTO events (organization_id, txid, type, customer_id, data, occurred_at)"  # noqa: S608
+        f" SELECT organization_id, {p(txid)}, type, customer_id, data, {p(occurred_at)}"
+        f" FROM staged_events WHERE {where(p, ids[-1])} ORDER BY id"
+    )
+    await fetch_rows(insert, p.parameters)
+    p = Placeholders()
+    delete = f"DELETE FROM staged_events WHERE {where(p, ids[-1])}"  # noqa: S608
+    await fetch_rows(delete, p.parameters)
+    return len(ids)
 
 
 async def record_address_event(
@@ -118,6 +199,7 @@ async def record_address_event(
     address = await Address.get(id=address_id, organization_id=organization_id)
     if _collected([address.customer_id]):
         return
+    await _release_for(organization_id, [address.customer_id])
     txid = await writing_transaction_id()
     data = (await customers_data(organization_id, [address.customer_id]))[address.customer_id]
     await Event.create(
@@ -139,6 +221,7 @@ async def record_customer_removed(
 ) -> None:
     """A delete (or an anonymization): the event carries ids and numbers only, and the
     customer's earlier events lose their personal data too."""
+    await _release_for(organization_id, [customer_id])
     data = removed_customer_data(customer_id, customer_number, datev_debtor_number)
     await redact_customer_events(organization_id, customer_id, data)
     await Event.create(

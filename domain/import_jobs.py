@@ -25,6 +25,7 @@ from tortoise.transactions import in_transaction
 
 from domain.customers.importing import ImportOutcome, discard_staged
 from domain.errors import DomainError, ErrorCode
+from domain.events import release_staged_events
 from domain.principal import Actor
 from domain.processes import process_alive
 from models import ImportJob, Organization
@@ -145,7 +146,11 @@ class JobProgress:
         await self._update(rows_processed=rows_processed)
 
     async def publish(self, outcome: ImportOutcome) -> None:
-        await self._update(**_completed(outcome))
+        # Still RUNNING: the import's events may have to join the event log yet. A run
+        # that stops now is not run again from the file; the next one only finishes it.
+        await self._update(
+            **{**_completed(outcome), "status": JobStatus.RUNNING}, published_at=_now()
+        )
 
 
 def _completed(outcome: ImportOutcome) -> dict[str, Any]:
@@ -164,13 +169,26 @@ async def complete(job: ImportJob, outcome: ImportOutcome) -> None:
     await _this_run(job).update(**_completed(outcome))
 
 
+async def finish_published(job: ImportJob) -> None:
+    """A job whose run published, then stopped: its events join the log, then it is
+    COMPLETED with the result that run stored."""
+    for attempt in range(1, job.attempts + 1):
+        await release_staged_events(job.organization_id, stage_id(job.id, attempt))
+    await _this_run(job).update(status=JobStatus.COMPLETED, finished_at=_now())
+
+
 async def fail(job: ImportJob, code: ErrorCode | None, message: str) -> None:
-    """`code` None: not the file's fault (a bug, an outage); the log has the details."""
-    await _this_run(job).update(
-        status=JobStatus.FAILED,
-        error_code=code.value if code else None,
-        error_message=message,
-        finished_at=_now(),
+    """`code` None: not the file's fault (a bug, an outage); the log has the details.
+    A job that published already is left RUNNING, for a later run to finish."""
+    await (
+        _this_run(job)
+        .filter(published_at=None)
+        .update(
+            status=JobStatus.FAILED,
+            error_code=code.value if code else None,
+            error_message=message,
+            finished_at=_now(),
+        )
     )
 
 
@@ -195,15 +213,16 @@ async def recover_abandoned() -> int:
         if job.owner_pid is None or not process_alive(job.owner_pid)
     ]
     stale = running.filter(Q(heartbeat_at__lt=_now() - ABANDONED_AFTER) | Q(id__in=gone))
-    failed = await stale.filter(attempts__gte=MAX_ATTEMPTS).update(
+    # A published job is always run again: what is left of it cannot fail.
+    failed = await stale.filter(attempts__gte=MAX_ATTEMPTS, published_at__isnull=True).update(
         status=JobStatus.FAILED,
         error_code=ErrorCode.CONFLICT.value,
         error_message=f"The import was interrupted {MAX_ATTEMPTS} times; start it again.",
         finished_at=_now(),
     )
-    retried = await stale.filter(attempts__lt=MAX_ATTEMPTS).update(
-        status=JobStatus.PENDING, owner_host=None, owner_pid=None
-    )
+    retried = await stale.filter(
+        Q(attempts__lt=MAX_ATTEMPTS) | Q(published_at__isnull=False)
+    ).update(status=JobStatus.PENDING, owner_host=None, owner_pid=None)
     if failed or retried:
         logger.warning("imports of stopped servers: %s queued again, %s failed", retried, failed)
     return failed + retried

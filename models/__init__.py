@@ -13,6 +13,7 @@ from models.login_failure import LoginFailure
 from models.number_range import NumberRange
 from models.organization import Organization
 from models.rate_limit import RateLimitBucket
+from models.staged_event import StagedEvent
 from models.user import User, UserSession
 from models.webhook import WebhookDelivery, WebhookEndpoint
 
@@ -32,6 +33,7 @@ __all__ = [
     "Organization",
     "Payment",
     "RateLimitBucket",
+    "StagedEvent",
     "Subscription",
     "User",
     "UserSession",

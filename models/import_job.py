@@ -37,6 +37,12 @@ class ImportJob(Model):
     heartbeat_at = fields.DatetimeField(null=True, description="Last sign of life of the worker")
     owner_host = fields.CharField(max_length=255, null=True, description="Server that runs it")
     owner_pid = fields.IntField(null=True, description="Process id of that server")
+    published_at = fields.DatetimeField(
+        null=True,
+        # Plain words only: Tortoise's SQLite migrations put descriptions into SQL as they are.
+        description="Set when its customers became visible: their events may still be joining "
+        "the event log, the job is RUNNING until they have",
+    )
     finished_at = fields.DatetimeField(null=True)
 
     class Meta:

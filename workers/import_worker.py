@@ -55,7 +55,7 @@ def run_import_job(
 
 
 async def _run(database_url: str, import_dir: Path, job_id: uuid.UUID, secret_key: str) -> None:
-    await Tortoise.init(config=tortoise_config(database_url))
+    await Tortoise.init(config=tortoise_config(database_url, batch_writer=True))
     try:
         await run_claimed(job_id, import_dir, secret_key)
     finally:
@@ -65,6 +65,10 @@ async def _run(database_url: str, import_dir: Path, job_id: uuid.UUID, secret_ke
 async def run_claimed(job_id: uuid.UUID, import_dir: Path, secret_key: str) -> None:
     job = await ImportJob.get(id=job_id)
     path = import_jobs.upload_path(import_dir, job.id)
+    if job.published_at is not None:
+        await import_jobs.finish_published(job)
+        path.unlink(missing_ok=True)
+        return
     # Rows an earlier, interrupted run staged are dropped before this one stages (a run
     # handed back on shutdown had this attempt's number too).
     await import_jobs.discard_attempts(job, upto=job.attempts)

@@ -8,7 +8,6 @@ imports again unchanged.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Mapping
@@ -18,7 +17,6 @@ from typing import Any, Protocol
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from database.write_turns import OtherWriters
 from domain.customers.address_roles import default_address
 from domain.customers.addresses import create_address, update_address
 from domain.customers.anonymization import external_id_digest
@@ -35,18 +33,19 @@ from domain.customers.registry import (
     IMPORT_IGNORED,
     UNIQUE_COLUMNS,
 )
-from domain.customers.staged_events import StagedEvents
 from domain.customers.staged_rows import staged_rows, write_staged_rows
 from domain.customers.status import archive_customer, restore_customer
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.events import (
     one_event_per_customer,
+    publish_staged_events,
     record_customer_events,
-    record_encoded_customer_events,
+    release_staged_events,
+    stage_created_events,
 )
 from domain.numbers import claim_numbers
 from domain.principal import Actor
-from models import Address, Customer, CustomerEvent, Organization
+from models import Address, Customer, CustomerEvent, Organization, StagedEvent
 from models.enums import (
     AddressType,
     CustomerStatus,
@@ -70,7 +69,6 @@ INSERT_CHUNK = 1000
 # Rows staged per write transaction: each holds SQLite's write lock for tens of ms, and
 # the next chunk's rows are built outside any transaction, so other writers get turns.
 WRITE_CHUNK = 250
-WRITE_PAUSE_SECONDS = 0.03
 # Columns a row is matched to an existing customer by, in this order.
 MATCH_KEYS = ("customer_number", "external_id")
 
@@ -380,7 +378,8 @@ class Progress(Protocol):
     async def advance(self, rows_processed: int) -> None: ...
 
     async def publish(self, outcome: ImportOutcome) -> None:
-        """Called inside the transaction that makes the import visible."""
+        """Called inside the transaction that makes the import visible (its events may
+        follow in transactions of their own, domain/events.py)."""
 
 
 class _NoProgress:
@@ -506,9 +505,7 @@ class _Stage:
         self.updates: list[tuple[_Row, Customer]] = []
         self.archive: list[uuid.UUID] = []
         self.staged = 0
-        self.other_writers = OtherWriters()
         self.created_ids: set[uuid.UUID] = set()
-        self.created_events = StagedEvents()
 
     async def run(
         self, rows: list[_Row], mode: ImportMode, outcome: ImportOutcome, report: Progress
@@ -610,18 +607,17 @@ class _Stage:
         )
         async with in_transaction():
             await write_staged_rows(rows)
-        self.staged += len(rows.customers)
-        outcome.created += len(rows.customers)
+        self.staged += len(rows.customer_ids)
+        outcome.created += len(rows.customer_ids)
         self.created_ids.update(rows.customer_ids)
-        await self.created_events.read(self.organization.id, rows.customer_ids)
+        active = []
         for (row, _), customer_id in zip(creates, rows.customer_ids, strict=True):
             if row.customer.get("status") is CustomerStatus.ARCHIVED:
                 self.archive.append(customer_id)
-        if await self.other_writers.wrote_since_last_asked():
-            # Writers of other processes wait in SQLite's busy handler, sleeping up to
-            # 100 ms between tries: a pause gives them their turn. Only while they write:
-            # alone, the import runs at full speed.
-            await asyncio.sleep(WRITE_PAUSE_SECONDS)
+            else:
+                active.append(customer_id)
+        # Archived ones get theirs when publishing archives them.
+        await stage_created_events(self.organization.id, self.import_id, active)
 
     async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
         """One transaction: the updates, then the staged customers become visible."""
@@ -651,12 +647,7 @@ class _Stage:
                             customer_id=customer_id,
                             actor=self.actor,
                         )
-                archived = set(self.archive)
-                await record_encoded_customer_events(
-                    self.organization.id,
-                    EventType.CUSTOMER_CREATED,
-                    self.created_events.events(leaving_out=archived),
-                )
+                await publish_staged_events(self.organization.id, self.import_id)
                 # Archived while publishing: their events show them archived.
                 await record_customer_events(
                     self.organization.id, EventType.CUSTOMER_CREATED, self.archive
@@ -668,7 +659,8 @@ class _Stage:
                 )
                 await report.publish(outcome)
         except _RollBack:
-            pass
+            return
+        await release_staged_events(self.organization.id, self.import_id)
 
     async def discard(self) -> None:
         """Delete what this import staged, in short transactions."""
@@ -681,6 +673,7 @@ async def discard_staged(organization_id: uuid.UUID, import_id: uuid.UUID) -> No
     staged = Customer.filter(organization_id=organization_id, staged_import_id=import_id)
     while ids := await staged.limit(INSERT_CHUNK).values_list("id", flat=True):
         async with in_transaction():
+            await StagedEvent.filter(customer_id__in=ids).delete()
             await CustomerEvent.filter(customer_id__in=ids).delete()
             await Address.filter(customer_id__in=ids).delete()
             await Customer.filter(id__in=ids, staged_import_id=import_id).delete()

@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise import timezone
 
-from database.bulk_insert import insert_many
+from database.bulk_insert import PreparedInsert, insert_prepared, prepare_insert
 from domain.audit import changes_between
 from domain.customers.editing import PreparedCustomer, created_values
 from domain.principal import Actor
@@ -31,9 +31,7 @@ class StagedRows:
     """One chunk of numbered customers, their addresses and audit entries."""
 
     customer_ids: list[uuid.UUID] = field(default_factory=list)
-    customers: list[Row] = field(default_factory=list)
-    addresses: list[Row] = field(default_factory=list)
-    events: list[Row] = field(default_factory=list)
+    inserts: list[PreparedInsert] = field(default_factory=list)
 
 
 def staged_rows(
@@ -45,6 +43,9 @@ def staged_rows(
 ) -> StagedRows:
     """The rows stay invisible to every read until the import publishes them."""
     rows = StagedRows()
+    customers: list[Row] = []
+    addresses: list[Row] = []
+    events: list[Row] = []
     # Addresses are listed oldest first: the invoice address comes after the default
     # one, as it does when a single create writes them one after the other.
     default_at = timezone.localtime()
@@ -52,7 +53,7 @@ def staged_rows(
     for item in prepared:
         customer_id = uuid.uuid4()
         rows.customer_ids.append(customer_id)
-        rows.customers.append(
+        customers.append(
             {
                 **item.values,
                 "id": customer_id,
@@ -61,7 +62,7 @@ def staged_rows(
             }
         )
         common = {"organization_id": organization.id, "customer_id": customer_id}
-        rows.addresses.append(
+        addresses.append(
             {
                 **item.address,
                 **common,
@@ -72,7 +73,7 @@ def staged_rows(
             }
         )
         if item.invoice_address is not None:
-            rows.addresses.append(
+            addresses.append(
                 {
                     **item.invoice_address,
                     **common,
@@ -82,7 +83,7 @@ def staged_rows(
                     "updated_at": invoice_at,
                 }
             )
-        rows.events.append(
+        events.append(
             {
                 **common,
                 "action": CustomerEventAction.CREATED,
@@ -93,12 +94,15 @@ def staged_rows(
                 ),
             }
         )
+    now = timezone.localtime()
+    rows.inserts = [
+        prepare_insert(model, table, now=now)
+        for model, table in ((Customer, customers), (Address, addresses), (CustomerEvent, events))
+    ]
     return rows
 
 
-async def write_staged_rows(rows: StagedRows, now: dt.datetime | None = None) -> None:
+async def write_staged_rows(rows: StagedRows) -> None:
     """Call inside a transaction: one statement per table."""
-    now = now or timezone.localtime()
-    await insert_many(Customer, rows.customers, now=now)
-    await insert_many(Address, rows.addresses, now=now)
-    await insert_many(CustomerEvent, rows.events, now=now)
+    for insert in rows.inserts:
+        await insert_prepared(insert)
