@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import itertools
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from database.bulk_insert import insert_prepared, prepare_insert
+from database.bulk_insert import insert_many, insert_prepared, prepare_insert
 from database.dialect import is_postgres
 from database.event_order import finished_below, writing_transaction_id
 from database.row_reader import Placeholders, fetch_rows
@@ -88,6 +89,33 @@ def encoded_event_data(data: JSONObject) -> str:
     return encoded
 
 
+async def record_encoded_customer_events(
+    organization_id: uuid.UUID,
+    event_type: EventType,
+    events: Iterable[tuple[uuid.UUID, str]],
+) -> None:
+    """Events of customers whose data was read (and encoded) earlier: an import reads
+    its new customers while staging them, so publishing them only writes. Call inside
+    the write's transaction; the customers must not have changed since."""
+    txid = await writing_transaction_id()
+    pending = iter(events)
+    # In batches: the decoded data of 100,000 events would not fit a worker's memory.
+    while batch := list(itertools.islice(pending, _BATCH)):
+        await insert_many(
+            Event,
+            (
+                {
+                    "organization_id": organization_id,
+                    "txid": txid,
+                    "type": event_type,
+                    "customer_id": customer_id,
+                    "data": data,
+                }
+                for customer_id, data in batch
+            ),
+        )
+
+
 # --- the events of an import's new customers (models/staged_event.py) ----------------------
 
 _MOVE_CHUNK = 500
@@ -97,10 +125,15 @@ _MOVE_CHUNK = 500
 async def stage_created_events(
     organization_id: uuid.UUID, import_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
 ) -> None:
-    """The `customer.created` events of customers an import staged (and not archives).
+    """SQLite: the `customer.created` events of customers an import staged (not those it
+    archives), in a short transaction of their own.
 
-    Read and encoded here, outside the publishing transaction; written in a short
-    transaction of their own. They join the event log when the import publishes.
+    Writing 100,000 events (about 100 MB) in the transaction that publishes the import
+    held SQLite's one write lock for seconds, and every write of every organization
+    waited. So they are stored while staging and join the log right after publishing,
+    in short transactions (`release_staged_events`). Until then a write that records an
+    event of such a customer moves its staged event first, so each customer's events
+    stay in order; and a run that stops leaves them to the next.
     """
     data = await customers_data(organization_id, customer_ids)
     rows = prepare_insert(
@@ -120,20 +153,6 @@ async def stage_created_events(
         await insert_prepared(rows)
 
 
-async def publish_staged_events(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:
-    """Call inside the transaction that publishes the import.
-
-    PostgreSQL: the events join the log in that transaction, with the customers.
-    SQLite: writing 100,000 of them (about 100 MB) held the one write lock for seconds,
-    and every write of every organization waited. They follow right after the publishing
-    transaction, in short ones (`release_staged_events`); until then any write that
-    records an event of such a customer moves its staged event first, so each
-    customer's events stay in order, and a failed run leaves them to the next attempt.
-    """
-    if is_postgres():
-        await _move_staged(organization_id, import_id=import_id)
-
-
 async def release_staged_events(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:
     """After the publishing transaction: its staged events still waiting join the log."""
     while True:
@@ -144,7 +163,7 @@ async def release_staged_events(organization_id: uuid.UUID, import_id: uuid.UUID
 
 async def _release_for(organization_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]) -> None:
     """Staged events of these customers join the log before the event being recorded
-    (SQLite only: on PostgreSQL none outlives its import's publishing transaction)."""
+    (SQLite only: PostgreSQL stages none)."""
     if not is_postgres() and customer_ids:
         await _move_staged(organization_id, customer_ids=customer_ids)
 

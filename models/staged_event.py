@@ -1,8 +1,9 @@
-"""Events of an import's new customers, written while the import stages them.
+"""SQLite: events of an import's new customers, written while the import stages them.
 
-They join the event log (models/event.py) when the import publishes: PostgreSQL in the
-publishing transaction; SQLite right after it, in short transactions, since writing
-100,000 events there held the one write lock for seconds (domain/events.py).
+They join the event log (models/event.py) right after the import publishes, in short
+transactions: writing 100,000 events in the publishing transaction held SQLite's one
+write lock for seconds (domain/customers/staged_events.py). PostgreSQL keeps them in
+the import worker's memory instead.
 """
 
 from __future__ import annotations

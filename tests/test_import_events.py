@@ -49,7 +49,7 @@ query Events($first: Int, $customerId: ID) {
 
 SQLITE_ONLY = pytest.mark.skipif(
     POSTGRES_URL is not None,
-    reason="PostgreSQL moves an import's events in its publishing transaction: none wait",
+    reason="PostgreSQL writes an import's events in its publishing transaction: none wait",
 )
 
 

@@ -33,16 +33,11 @@ from domain.customers.registry import (
     IMPORT_IGNORED,
     UNIQUE_COLUMNS,
 )
+from domain.customers.staged_events import StagedEvents
 from domain.customers.staged_rows import staged_rows, write_staged_rows
 from domain.customers.status import archive_customer, restore_customer
 from domain.errors import DomainError, ErrorCode, FieldError
-from domain.events import (
-    one_event_per_customer,
-    publish_staged_events,
-    record_customer_events,
-    release_staged_events,
-    stage_created_events,
-)
+from domain.events import one_event_per_customer, record_customer_events
 from domain.numbers import claim_numbers
 from domain.principal import Actor
 from models import Address, Customer, CustomerEvent, Organization, StagedEvent
@@ -506,6 +501,7 @@ class _Stage:
         self.archive: list[uuid.UUID] = []
         self.staged = 0
         self.created_ids: set[uuid.UUID] = set()
+        self.created_events = StagedEvents(organization.id, import_id)
 
     async def run(
         self, rows: list[_Row], mode: ImportMode, outcome: ImportOutcome, report: Progress
@@ -617,7 +613,7 @@ class _Stage:
             else:
                 active.append(customer_id)
         # Archived ones get theirs when publishing archives them.
-        await stage_created_events(self.organization.id, self.import_id, active)
+        await self.created_events.stage(active)
 
     async def publish(self, outcome: ImportOutcome, report: Progress) -> None:
         """One transaction: the updates, then the staged customers become visible."""
@@ -647,7 +643,7 @@ class _Stage:
                             customer_id=customer_id,
                             actor=self.actor,
                         )
-                await publish_staged_events(self.organization.id, self.import_id)
+                await self.created_events.publish()
                 # Archived while publishing: their events show them archived.
                 await record_customer_events(
                     self.organization.id, EventType.CUSTOMER_CREATED, self.archive
@@ -660,7 +656,7 @@ class _Stage:
                 await report.publish(outcome)
         except _RollBack:
             return
-        await release_staged_events(self.organization.id, self.import_id)
+        await self.created_events.release()
 
     async def discard(self) -> None:
         """Delete what this import staged, in short transactions."""
