@@ -68,7 +68,8 @@ def _peak_mib() -> float:
 
 async def run(rows: int, database_url: str) -> None:
     await apply_migrations(database_url)
-    await Tortoise.init(config=tortoise_config(database_url))
+    # As the import worker connects (workers/import_worker.py).
+    await Tortoise.init(config=tortoise_config(database_url, batch_writer=True))
     try:
         organization, key = await create_organization(name="Bench GmbH")
         actor = Actor(ActorType.API_KEY, key.id)

@@ -68,6 +68,33 @@ def _connection(database_url: str, *, migrating: bool, batch_writer: bool) -> st
     return config
 
 
+def rows_per_write(*, alone: int, contended: int) -> int:
+    """How many rows a batch job writes per transaction.
+
+    `contended` while this is a batch process on SQLite whose turns to write had to wait
+    for server processes' writes a moment ago: each of its transactions holds the one
+    write lock, and a request's write may wait for it to end. Else `alone`: fewer
+    transactions, a faster import.
+    """
+    from database.sqlite import KundenstammSqliteClient
+
+    client = connections.get("default")
+    if isinstance(client, KundenstammSqliteClient) and client.batch_contended():
+        return contended
+    return alone
+
+
+async def flush_writes() -> None:
+    """Call before a batch job lets go of what it could be run again from (its upload):
+    on SQLite, a batch process's commits reach the disk only with its checkpoints."""
+    client = connections.get("default")
+    if client.capabilities.dialect != "sqlite":
+        return
+    from database.sqlite import flush
+
+    await flush(client)
+
+
 async def wipe_replaced_data() -> bool:
     """After erasing data: leave no old copy of it in the database's files.
 

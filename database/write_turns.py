@@ -14,7 +14,8 @@ Neither waits forever: after `patience` the write goes on without its turn, and 
 own lock (with its busy timeout) still keeps the writes apart. The turn only orders them.
 
 POSIX locks belong to the process, not to a file descriptor: a process never waits for
-itself, and its locks go when it exits, however it ends.
+itself, and its locks go when it exits, however it ends (or when it closes any
+descriptor of the file: harmless, the turn only orders writes).
 
 PostgreSQL locks rows, not the database: it needs none of this.
 """
@@ -26,13 +27,12 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 _TURN = 0
 _WAITING = 1
 _SERVER_POLL_SECONDS = 0.001
 _BATCH_POLL_SECONDS = 0.002
+_CONTENDED_FOR_SECONDS = 10.0
 
 
 class WriteTurns:
@@ -40,6 +40,7 @@ class WriteTurns:
         self._fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         self.batch = batch
         self._patience = patience
+        self._contended_at = -_CONTENDED_FOR_SECONDS
 
     def close(self) -> None:
         os.close(self._fd)
@@ -50,14 +51,6 @@ class WriteTurns:
 
     def give_back(self) -> None:
         self._unlock(_TURN)  # a no-op when the turn was not taken
-
-    @asynccontextmanager
-    async def turn(self) -> AsyncIterator[None]:
-        await self.take()
-        try:
-            yield
-        finally:
-            self.give_back()
 
     async def _server_turn(self) -> bool:
         if self._try(fcntl.LOCK_SH, _TURN):
@@ -76,11 +69,16 @@ class WriteTurns:
             if waiting:
                 self._unlock(_WAITING)
 
+    def contended(self) -> bool:
+        """Whether a batch turn had to wait for the server's writes a moment ago."""
+        return time.monotonic() - self._contended_at < _CONTENDED_FOR_SECONDS
+
     async def _batch_turn(self) -> bool:
         deadline = time.monotonic() + self._patience
         while True:
             if self._nobody_waiting() and self._try(fcntl.LOCK_EX, _TURN):
                 return True
+            self._contended_at = time.monotonic()
             if time.monotonic() >= deadline:
                 return False
             await asyncio.sleep(_BATCH_POLL_SECONDS)

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tortoise import timezone
@@ -23,6 +23,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from database import rows_per_write
 from database.bulk_insert import insert_many, insert_prepared, prepare_insert
 from database.dialect import is_postgres
 from database.event_order import finished_below, writing_transaction_id
@@ -118,8 +119,11 @@ async def record_encoded_customer_events(
 
 # --- the events of an import's new customers (models/staged_event.py) ----------------------
 
-_MOVE_CHUNK = 500
-"""Staged events moved per transaction on SQLite: about 10 ms of its write lock."""
+
+def _events_per_transaction() -> int:
+    """Staged events written or moved per transaction (SQLite): a few ms of its write
+    lock while the server writes too."""
+    return rows_per_write(alone=500, contended=100)
 
 
 async def stage_created_events(
@@ -149,15 +153,20 @@ async def stage_created_events(
             for customer_id in customer_ids
         ),
     )
-    async with in_transaction():
-        await insert_prepared(rows)
+    start = 0
+    while start < len(rows.values):
+        end = start + _events_per_transaction()
+        async with in_transaction():
+            await insert_prepared(replace(rows, values=rows.values[start:end]))
+        start = end
 
 
 async def release_staged_events(organization_id: uuid.UUID, import_id: uuid.UUID) -> None:
     """After the publishing transaction: its staged events still waiting join the log."""
     while True:
         async with in_transaction():
-            if not await _move_staged(organization_id, import_id=import_id, limit=_MOVE_CHUNK):
+            limit = _events_per_transaction()
+            if not await _move_staged(organization_id, import_id=import_id, limit=limit):
                 return
 
 

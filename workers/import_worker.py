@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tortoise import Tortoise
 
-from database import tortoise_config
+from database import flush_writes, tortoise_config
 from domain import import_jobs
 from domain.customers.importing import discard_staged, import_customers
 from domain.errors import DomainError, ErrorCode
@@ -67,6 +67,7 @@ async def run_claimed(job_id: uuid.UUID, import_dir: Path, secret_key: str) -> N
     path = import_jobs.upload_path(import_dir, job.id)
     if job.published_at is not None:
         await import_jobs.finish_published(job)
+        await flush_writes()
         path.unlink(missing_ok=True)
         return
     # Rows an earlier, interrupted run staged are dropped before this one stages (a run
@@ -110,4 +111,5 @@ async def run_claimed(job_id: uuid.UUID, import_dir: Path, secret_key: str) -> N
         )
     else:
         await import_jobs.complete(job, outcome)
+    await flush_writes()
     path.unlink(missing_ok=True)

@@ -34,7 +34,7 @@ from domain.customers.registry import (
     UNIQUE_COLUMNS,
 )
 from domain.customers.staged_events import StagedEvents
-from domain.customers.staged_rows import staged_rows, write_staged_rows
+from domain.customers.staged_rows import rows_per_transaction, staged_rows, write_staged_rows
 from domain.customers.status import archive_customer, restore_customer
 from domain.errors import DomainError, ErrorCode, FieldError
 from domain.events import one_event_per_customer, record_customer_events
@@ -61,8 +61,7 @@ from spreadsheets.import_reader import UnreadableFile, read_table
 
 MAX_ROWS = 100_000
 INSERT_CHUNK = 1000
-# Rows staged per write transaction: each holds SQLite's write lock for tens of ms, and
-# the next chunk's rows are built outside any transaction, so other writers get turns.
+# Rows numbered, and their events read, at a time.
 WRITE_CHUNK = 250
 # Columns a row is matched to an existing customer by, in this order.
 MATCH_KEYS = ("customer_number", "external_id")
@@ -595,19 +594,23 @@ class _Stage:
         except DomainError as error:  # e.g. a number range that runs out
             outcome.errors += _row_errors(creates[0][0].number, error)
             return
-        rows = staged_rows(
-            organization=self.organization,
-            prepared=prepared,
-            actor=self.actor,
-            staged_import_id=self.import_id,
-        )
-        async with in_transaction():
-            await write_staged_rows(rows)
-        self.staged += len(rows.customer_ids)
-        outcome.created += len(rows.customer_ids)
-        self.created_ids.update(rows.customer_ids)
+        customer_ids: list[uuid.UUID] = []
+        while len(customer_ids) < len(prepared):
+            start = len(customer_ids)
+            rows = staged_rows(
+                organization=self.organization,
+                prepared=prepared[start : start + rows_per_transaction()],
+                actor=self.actor,
+                staged_import_id=self.import_id,
+            )
+            async with in_transaction():
+                await write_staged_rows(rows)
+            customer_ids += rows.customer_ids
+            self.staged += len(rows.customer_ids)
+        outcome.created += len(customer_ids)
+        self.created_ids.update(customer_ids)
         active = []
-        for (row, _), customer_id in zip(creates, rows.customer_ids, strict=True):
+        for (row, _), customer_id in zip(creates, customer_ids, strict=True):
             if row.customer.get("status") is CustomerStatus.ARCHIVED:
                 self.archive.append(customer_id)
             else:
