@@ -123,7 +123,7 @@ async def record_encoded_customer_events(
 def _events_per_transaction() -> int:
     """Staged events written or moved per transaction (SQLite): a few ms of its write
     lock while the server writes too."""
-    return rows_per_write(alone=500, contended=100)
+    return rows_per_write(alone=500, contended=50)
 
 
 async def stage_created_events(
