@@ -130,7 +130,7 @@ async def stage_created_events(
     organization_id: uuid.UUID, import_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
 ) -> None:
     """SQLite: the `customer.created` events of customers an import staged (not those it
-    archives), in a short transaction of their own.
+    archives), in short transactions of their own.
 
     Writing 100,000 events (about 100 MB) in the transaction that publishes the import
     held SQLite's one write lock for seconds, and every write of every organization
