@@ -87,12 +87,9 @@ def rows_per_write(*, alone: int, contended: int) -> int:
 async def flush_writes() -> None:
     """Call before a batch job lets go of what it could be run again from (its upload):
     on SQLite, a batch process's commits reach the disk only with its checkpoints."""
-    client = connections.get("default")
-    if client.capabilities.dialect != "sqlite":
-        return
     from database.sqlite import flush
 
-    await flush(client)
+    await flush(connections.get("default"))
 
 
 async def wipe_replaced_data() -> bool:

@@ -91,7 +91,7 @@ class SafeTransactionContext(SqliteTransactionContext):
                 get_connections().reset(self.token)
                 raise
         except BaseException:
-            self._give_back_turn()
+            await _end_turn(self._turns, None)  # nothing written: no checkpoint
             self._trxlock.release()
             raise
         wrapper: SqliteTransactionWrapper = self.connection
@@ -112,10 +112,6 @@ class SafeTransactionContext(SqliteTransactionContext):
             finally:
                 get_connections().reset(self.token)
                 self._trxlock.release()
-
-    def _give_back_turn(self) -> None:
-        if self._turns is not None:
-            self._turns.give_back()
 
     async def _end_orphaned_begin(self) -> None:
         """A cancelled BEGIN IMMEDIATE still runs on aiosqlite's thread once the other

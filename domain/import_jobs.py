@@ -148,25 +148,19 @@ class JobProgress:
     async def publish(self, outcome: ImportOutcome) -> None:
         # Still RUNNING: the import's events may have to join the event log yet. A run
         # that stops now is not run again from the file; the next one only finishes it.
-        await self._update(
-            **{**_completed(outcome), "status": JobStatus.RUNNING}, published_at=_now()
-        )
+        await self._update(**_report(outcome), published_at=_now())
 
 
-def _completed(outcome: ImportOutcome) -> dict[str, Any]:
+def _report(outcome: ImportOutcome) -> dict[str, Any]:
     result = asdict(outcome)
     result["errors"] = [{**error, "code": error["code"].value} for error in result["errors"]]
-    return {
-        "status": JobStatus.COMPLETED,
-        "rows_processed": outcome.rows_total,
-        "result": result,
-        "finished_at": _now(),
-    }
+    return {"rows_processed": outcome.rows_total, "result": result}
 
 
 async def complete(job: ImportJob, outcome: ImportOutcome) -> None:
-    """An import that published nothing (errors, dry run) ends COMPLETED with its report."""
-    await _this_run(job).update(**_completed(outcome))
+    """The run ends COMPLETED with its report: after publishing, or having published
+    nothing (errors, dry run)."""
+    await _this_run(job).update(**_report(outcome), status=JobStatus.COMPLETED, finished_at=_now())
 
 
 async def finish_published(job: ImportJob) -> None:
